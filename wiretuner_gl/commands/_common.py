@@ -1,0 +1,23 @@
+"""Helpers shared by commands: JSON output and opening documents for reading."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..io.guard import FileGuard
+from ..store import DocumentSession, EventStore
+
+
+def emit_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, sort_keys=True) + "\n")
+
+
+def open_document(path: str) -> DocumentSession:
+    """A read-only session on a .wiretuner file (after the file guard's checks)."""
+    return DocumentSession.open(FileGuard().check(path), read_only=True)
+
+
+def open_store(path: str) -> EventStore:
+    """The raw event store, read-only, without loading the document (verify, history)."""
+    return EventStore.open(FileGuard().check(path), read_only=True)

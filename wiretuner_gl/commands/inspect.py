@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from ._common import emit_json, open_document
+
+NAME = "inspect"
+HELP = "format version, generator, events, snapshots, object counts, artboards, state hash"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+
+
+def _iso(ts: float | None) -> str | None:
+    return None if ts is None else datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds")
+
+
+def describe(session) -> dict:
+    store, doc = session.store, session.doc
+    meta = store.meta()
+    from ..store.snapshots import snapshot_summaries
+
+    return {
+        "file": store.name,
+        "format_version": store.format_version,
+        "generator": meta.get("generator"),
+        "events": store.count(),
+        "last_seq": store.last_seq(),
+        "snapshots": snapshot_summaries(store),
+        "objects": doc.counts(),
+        "artboards": [
+            {"id": a.id, "name": a.name, "x": a.x, "y": a.y, "width": a.width, "height": a.height}
+            for a in (doc.artboards[i] for i in doc.children())
+        ],
+        "state_hash": doc.state_hash(),
+        "problems": session.problems,
+    }
+
+
+def run(args) -> int:
+    with open_document(args.file) as s:
+        info = describe(s)
+    if args.json:
+        emit_json(info)
+        return 0
+    print(f"file            {info['file']}")
+    print(f"format version  {info['format_version']}  ({info['generator']})")
+    print(f"events          {info['events']}  (last seq {info['last_seq']})")
+    print(f"snapshots       {len(info['snapshots'])}")
+    for snap in info["snapshots"]:
+        ok = {True: "hash ok", False: "HASH MISMATCH", None: "unchecked"}[snap["hash_ok"]]
+        print(f"  seq {snap['seq']:>8}  {_iso(snap['time'])}  {snap['size']:>10} bytes  {ok}")
+    print("objects         " + ", ".join(f"{k} {v}" for k, v in info["objects"].items()))
+    print(f"artboards       {len(info['artboards'])}")
+    for a in info["artboards"]:
+        print(f"  {a['name']!r}  {a['width']:g}x{a['height']:g} at ({a['x']:g}, {a['y']:g})  [{a['id']}]")
+    print(f"state hash      {info['state_hash']}")
+    return 0

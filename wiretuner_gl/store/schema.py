@@ -1,0 +1,65 @@
+"""The .wiretuner file's SQLite schema and its numbered migrations.
+
+`PRAGMA user_version` is the schema version, `PRAGMA application_id` marks the file as ours, and
+the `meta` table repeats the format version and the generator for humans and other tools.
+A migration runs inside one transaction; a file newer than this build is refused, never guessed at.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+APPLICATION_ID = 0x57544E47  # "WTNG"
+SCHEMA_VERSION = 1
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["events"].create(
+        {
+            "seq": int,
+            "eid": str,
+            "kind": str,
+            "v": int,
+            "actor": str,
+            "ts": float,
+            "grp": str,
+            "cause": str,
+            "payload": str,
+            "crc": int,
+        },
+        pk="seq",
+        not_null={"eid", "kind", "v", "actor", "ts", "grp", "payload", "crc"},
+    )
+    db["events"].create_index(["eid"], unique=True)
+    db["events"].create_index(["grp"])
+    db["events"].create_index(["actor", "seq"])
+    db["snapshots"].create(
+        {
+            "seq": int,
+            "ts": float,
+            "format": int,
+            "codec": str,
+            "size": int,
+            "state_hash": str,
+            "data": bytes,
+        },
+        pk="seq",
+    )
+    db["import_reports"].create(
+        {"id": int, "ts": float, "seq": int, "source": str, "report": str}, pk="id"
+    )
+    db["settings"].create({"key": str, "value": str}, pk="key")
+
+
+# Numbered migrations: MIGRATIONS[n] brings a file from version n-1 to version n.
+MIGRATIONS = {1: _v1}
+assert max(MIGRATIONS) == SCHEMA_VERSION
+
+
+def migrate(db: sqlite_utils.Database, current: int) -> None:
+    for n in range(current + 1, SCHEMA_VERSION + 1):
+        with db.atomic():
+            MIGRATIONS[n](db)
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('format_version', ?)", [str(n)])
+            db.execute(f"PRAGMA user_version = {n}")
