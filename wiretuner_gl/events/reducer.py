@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Callable, Iterable
 
 from ..errors import ReducerError
-from ..model.document import Document, MutableDocument
+from ..model.document import Document, MutableDocument, parent_key
 from ..model.nodes import Artboard, Group, Layer, Path, Shape, Subpath
 from . import types as T
 
@@ -53,16 +53,18 @@ def _create(m, e):
         raise ReducerError(f"{node.id} already exists")
     _check_parent(m, node)
     table[node.id] = node
+    m.note_child(parent_key(node), 1)
     m.structure_changed = True
 
 
 @_rule(T.ArtboardDeleted, T.LayerDeleted, T.ObjectDeleted)
 def _delete(m, e):
     node_id = e.node.id
-    _need(m, node_id)
-    if not isinstance(e.node, (Path, Shape)) and m.has_children(node_id):
+    node = _need(m, node_id)
+    if not isinstance(node, (Path, Shape)) and m.has_children(node_id):
         raise ReducerError(f"{node_id} still has children; delete them first")
     del m.table(node_id)[node_id]
+    m.note_child(parent_key(node), -1)
     m.structure_changed = True
 
 
@@ -77,6 +79,10 @@ def _set_fields(m, e):
         _check_parent(m, new)
         if isinstance(new, Group) and _is_ancestor(m, new.id, new.parent):
             raise ReducerError(f"{new.id} cannot move inside itself")
+        old_parent, new_parent = parent_key(node), parent_key(new)
+        if old_parent != new_parent:
+            m.note_child(old_parent, -1)
+            m.note_child(new_parent, 1)
         m.structure_changed = True
     m.table(e.id)[e.id] = new
 

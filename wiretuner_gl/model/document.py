@@ -123,7 +123,7 @@ class Document:
 class MutableDocument:
     """A transient: edits in place, then `finish()` returns the new immutable Document."""
 
-    __slots__ = ("_base", "artboards", "layers", "objects", "structure_changed")
+    __slots__ = ("_base", "artboards", "layers", "objects", "structure_changed", "_delta")
 
     def __init__(self, base: Document):
         self._base = base
@@ -131,6 +131,7 @@ class MutableDocument:
         self.layers = base.layers.mutate()
         self.objects = base.objects.mutate()
         self.structure_changed = False
+        self._delta: dict[str, int] = {}  # child-count changes since base, per container
 
     def get(self, node_id: str) -> Node | None:
         kind = node_id[: node_id.find(":")]
@@ -148,10 +149,12 @@ class MutableDocument:
             return self.layers
         return self.objects
 
+    def note_child(self, parent: str, delta: int) -> None:
+        """The reducer reports every child added to (+1) or removed from (-1) a container."""
+        self._delta[parent] = self._delta.get(parent, 0) + delta
+
     def has_children(self, node_id: str) -> bool:
-        if node_id.startswith("artboard:"):
-            return any(l.artboard == node_id for l in self.layers.values())
-        return any(o.parent == node_id for o in self.objects.values())
+        return len(self._base.children(node_id)) + self._delta.get(node_id, 0) > 0
 
     def finish(self) -> Document:
         children = None if self.structure_changed else self._base._children
@@ -162,6 +165,15 @@ class MutableDocument:
 
     def __exit__(self, *exc):
         return False
+
+
+def parent_key(node: Node) -> str:
+    """The container a node sits in: ROOT for artboards, the artboard for layers, else `parent`."""
+    if isinstance(node, Artboard):
+        return ROOT
+    if isinstance(node, Layer):
+        return node.artboard
+    return node.parent
 
 
 def _index(doc: Document) -> dict[str, tuple[str, ...]]:

@@ -67,7 +67,7 @@ class DocumentSession:
         actor = actor or _local_actor(store)
         s = cls(store, LoadResult(Document(), 0), actor)
         if artboard is not None:
-            s.add_artboard(name, 0.0, 0.0, *artboard)
+            s.add_artboard(name, 0.0, 0.0, *artboard, cause="init")
         return s
 
     def close(self) -> None:
@@ -138,13 +138,14 @@ class DocumentSession:
         return result
 
     # ------------------------------------------------------------------ conveniences used by tools and importers
-    def add_artboard(self, name: str, x: float, y: float, width: float, height: float, *, group: str | None = None) -> tuple[str, str]:
+    def add_artboard(self, name: str, x: float, y: float, width: float, height: float, *, group: str | None = None,
+                     cause: str | None = None) -> tuple[str, str]:
         """A new artboard with one layer; returns (artboard id, layer id)."""
         last = self.doc.children()[-1:] or (None,)
         order = key_between(self.doc.artboards[last[0]].order if last[0] else None, None)
         ab = Artboard(self.ids.new("artboard"), name, float(x), float(y), float(width), float(height), order)
         layer = Layer(self.ids.new("layer"), ab.id, "Layer 1", key_between(None, None))
-        self.apply([ArtboardCreated(ab), LayerCreated(layer)], group=group)
+        self.apply([ArtboardCreated(ab), LayerCreated(layer)], group=group, cause=cause)
         return ab.id, layer.id
 
     def next_order(self, parent: str) -> str:

@@ -39,6 +39,8 @@ class UndoHistory:
                 self.undo_stack.append(group)
             elif how == "abort":
                 self._remove(self.undo_stack, target)
+            elif how == "init":  # the document's starting content (e.g. its first artboard)
+                pass
             else:  # an unknown cause from a newer build: treat it as a fresh edit
                 self.undo_stack.append(group)
                 self.redo_stack.clear()
