@@ -57,7 +57,9 @@ def test_sigkill_during_writes_loses_no_acknowledged_event(tmp_path):
             os.close(rfd)
             _writer(path, i, wfd)
         os.close(wfd)
-        time.sleep(rnd.uniform(0.0, 0.06))
+        if rnd.random() < 0.8:  # mostly once it is writing: wait for its first acknowledgement
+            select.select([rfd], [], [], 5.0)
+        time.sleep(rnd.uniform(0.0, 0.02))
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
