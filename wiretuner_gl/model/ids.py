@@ -25,10 +25,16 @@ def kind_of(node_id: str) -> str:
 
 
 class IdFactory:
-    """Unique ids for one actor: `kind:actor.counter`. Deterministic given (actor, start)."""
+    """Unique ids for one actor: `kind:actor.n`, or `kind:actor.salt.n` with a per-session salt.
 
-    def __init__(self, actor: str, start: int = 0):
+    The salt keeps ids unique across sessions of the same actor without persisting a counter
+    (an id handed out but never used would otherwise come back in the next session).
+    Deterministic given (actor, salt, start).
+    """
+
+    def __init__(self, actor: str, start: int = 0, salt: str | None = None):
         self.actor = actor
+        self.prefix = f"{actor}.{salt}." if salt else f"{actor}."
         self._counter = itertools.count(start + 1)
         self._lock = threading.Lock()
 
@@ -37,7 +43,7 @@ class IdFactory:
             raise ValueError(f"unknown id kind {kind!r}")
         with self._lock:
             n = next(self._counter)
-        return f"{kind}:{self.actor}.{n}"
+        return f"{kind}:{self.prefix}{n}"
 
 
 def new_actor_id() -> str:

@@ -43,11 +43,12 @@ class DocumentSession:
         self.problems = list(loaded.problems)
         self.read_only = store.read_only or loaded.damaged
         self.actor = actor
-        self.ids = IdFactory(actor, start=store.count())
+        salt = os.urandom(3).hex()
+        self.ids = IdFactory(actor, salt=salt)
         self.history = UndoHistory(actor, depth=undo_depth)
-        self.history.feed_all((a, g, c) for _, g, c in store.actor_groups(actor) for a in (actor,))
+        self.history.feed_all((actor, g, c) for _, g, c in store.actor_groups(actor))
         self._groups = itertools.count(1)
-        self._group_prefix = f"{actor}.{os.urandom(3).hex()}"
+        self._group_prefix = f"{actor}.{salt}"
         self.listeners: list[Callable[[list[Record]], None]] = []
         self.gesture: Gesture | None = None
 
