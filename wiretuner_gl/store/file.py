@@ -20,11 +20,14 @@ import sqlite_utils
 
 from .. import GENERATOR
 from ..errors import DocumentCorrupt, DocumentJsonError, FormatTooNew, NotADocument, DocumentReadOnly
+from ..events.geocols import columns as geo_columns
 from ..events.record import Record, decode_event, event_payload
 from ..events.types import Event
+from ..io.guard import FileGuard
 from . import schema
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+DOCUMENT_MAX_BYTES = 64 * 1024**3  # a ceiling, not a budget: a 1M-event log is a few hundred MB
 
 
 def _crc(kind: str, v: int, payload: str) -> int:
@@ -61,7 +64,7 @@ class EventStore:
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, read_only: bool = False, synchronous: str = "FULL") -> "EventStore":
-        path = Path(path)
+        path = FileGuard(max_bytes=DOCUMENT_MAX_BYTES).check(path)
         _check_header(path)
         try:
             conn = _connect(path, read_only=read_only, synchronous=synchronous)
@@ -149,12 +152,14 @@ class EventStore:
             rows = []
             for e, eid in zip(events, eids):
                 payload = event_payload(e)
-                rows.append((eid, e.KIND, e.VERSION, actor, ts, group, cause, payload, _crc(e.KIND, e.VERSION, payload)))
+                gt, gv = geo_columns(e)  # numeric copy for replay kernels (schema v2)
+                rows.append((eid, e.KIND, e.VERSION, actor, ts, group, cause, payload, _crc(e.KIND, e.VERSION, payload), gt, gv))
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
                 try:
                     cur = self.conn.executemany(
-                        "INSERT INTO events(eid, kind, v, actor, ts, grp, cause, payload, crc) VALUES (?,?,?,?,?,?,?,?,?)",
+                        "INSERT INTO events(eid, kind, v, actor, ts, grp, cause, payload, crc, gtarget, gval) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                         rows,
                     )
                     last = self.conn.execute("SELECT max(seq) FROM events").fetchone()[0]
