@@ -1,0 +1,229 @@
+"""One client's WebSocket connection: hello/auth, submits, fetches, presence, limits, expiry."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from typing import TYPE_CHECKING
+
+from aiohttp import WSMsgType, web
+
+from ..errors import DocumentJsonError
+from ..sync import protocol as P
+from .auth import AuthError, Identity
+from .limits import TokenBucket
+from .storage import MAX_RANGE, StorageError
+
+if TYPE_CHECKING:
+    from .app import Gateway, Hub
+
+log = logging.getLogger("wiretuner.server")
+CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,64}\Z")
+PRESENCE_KEYS = {"cursor", "selection", "name", "colour", "tool"}
+MAX_PRESENCE = 4096
+
+
+class Connection:
+    def __init__(self, gw: "Gateway", ws: web.WebSocketResponse, doc: str):
+        self.gw, self.ws, self.doc = gw, ws, doc
+        cfg = gw.config
+        self.bucket = TokenBucket(cfg.rate, cfg.burst)
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self.identity: Identity | None = None
+        self.client: str | None = None
+        self.hub: "Hub | None" = None
+        self.closed_with: int | None = None
+        self._expiry: asyncio.Task | None = None
+        self._presence_last = 0.0
+        self._presence_pending: dict | None = None
+        self._presence_timer: asyncio.TimerHandle | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    async def run(self) -> None:
+        sender = asyncio.create_task(self._send_loop())
+        cfg = self.gw.config
+        try:
+            while not self.ws.closed:
+                timeout = cfg.hello_timeout if self.identity is None else cfg.idle_timeout
+                try:
+                    msg = await asyncio.wait_for(self.ws.receive(), timeout)
+                except asyncio.TimeoutError:
+                    await self.close(P.CLOSE_TIMEOUT, "no hello in time" if self.identity is None else "idle timeout")
+                    break
+                if msg.type == WSMsgType.TEXT:
+                    self.gw.metrics.messages_in += 1
+                    if not self.bucket.take():
+                        await self.close(P.CLOSE_RATE_LIMITED, "rate limit exceeded")
+                        break
+                    await self.dispatch(P.loads(msg.data))
+                elif msg.type == WSMsgType.BINARY:
+                    raise P.ProtocolError(P.CLOSE_BAD_MESSAGE, "binary frames are not part of the protocol")
+                elif msg.type == WSMsgType.ERROR:
+                    code = self.ws.close_code or P.CLOSE_TOO_BIG
+                    self.gw.metrics.closes[code] += 1
+                    self.closed_with = code
+                    break
+                else:  # CLOSE / CLOSING / CLOSED
+                    break
+        except P.ProtocolError as exc:
+            await self.close(exc.code, str(exc))
+        except StorageError as exc:
+            log.error("storage failure on %s: %s", self.doc, exc)
+            await self.close(P.CLOSE_INTERNAL, "storage unavailable; retry")
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        finally:
+            if self._expiry is not None:
+                self._expiry.cancel()
+            if self._presence_timer is not None:
+                self._presence_timer.cancel()
+            self.queue.put_nowait(None)
+            await asyncio.gather(sender, return_exceptions=True)
+            if self.hub is not None:
+                self.gw.leave(self.hub, self)
+
+    async def close(self, code: int, reason: str) -> None:
+        if self.closed_with is None:
+            self.closed_with = code
+            self.gw.metrics.closes[code] += 1
+        if not self.ws.closed:
+            await self.ws.close(code=code, message=reason.encode("utf-8")[:120])
+
+    async def _send_loop(self) -> None:
+        while True:
+            m = await self.queue.get()
+            if m is None or self.ws.closed:
+                return
+            try:
+                await self.ws.send_str(m)
+            except (ConnectionResetError, RuntimeError):
+                return
+
+    def send(self, msg: dict | str) -> None:
+        if self.queue.qsize() >= self.gw.config.send_queue:
+            asyncio.ensure_future(self.close(P.CLOSE_TRY_AGAIN, "client reads too slowly; resume later"))
+            return
+        self.queue.put_nowait(msg if isinstance(msg, str) else P.dumps(msg))
+
+    # ------------------------------------------------------------------ messages
+    async def dispatch(self, m: dict) -> None:
+        t = m["type"]
+        if t not in P.CLIENT_TYPES:
+            raise P.ProtocolError(P.CLOSE_UNKNOWN_TYPE, f"unknown message type {t[:40]!r}")
+        if self.identity is None and t != "hello":
+            raise P.ProtocolError(P.CLOSE_PROTOCOL, f"{t!r} before hello")
+        await getattr(self, f"_on_{t}")(m)
+
+    async def _on_hello(self, m: dict) -> None:
+        if self.identity is not None:
+            raise P.ProtocolError(P.CLOSE_PROTOCOL, "hello sent twice")
+        client, since = m.get("client"), m.get("since", 0)
+        if not isinstance(client, str) or not CLIENT_ID.match(client):
+            raise P.ProtocolError(P.CLOSE_BAD_MESSAGE, "hello.client must match [A-Za-z0-9._-]{1,64}")
+        if type(since) is not int or since < 0:
+            raise P.ProtocolError(P.CLOSE_BAD_MESSAGE, "hello.since must be a non-negative integer")
+        ident = self._verify(m.get("token"))
+        self.identity, self.client = ident, client
+        self._schedule_expiry()
+        self.hub = self.gw.join(self.doc, self)
+        head = await self.gw.storage.head(self.doc)
+        self.send({"type": "welcome", "protocol": P.PROTOCOL_VERSION, "document": self.doc, "client": client,
+                   "user": ident.user, "role": ident.role, "head": head, "expires": ident.expires,
+                   "limits": {"max_message": self.gw.config.max_message, "max_batch": self.gw.config.max_batch,
+                              "rate": self.gw.config.rate, "burst": self.gw.config.burst,
+                              "idle_timeout": self.gw.config.idle_timeout}})
+        start = since + 1
+        while start <= head:
+            rows = await self.gw.storage.range(self.doc, start, head)
+            if not rows:
+                break
+            self.send({"type": "events", "records": rows, "backlog": True})
+            start = rows[-1]["seq"] + 1
+        for peer in self.hub.presence_snapshot(self):
+            self.send(peer)
+
+    def _verify(self, token) -> Identity:
+        try:
+            ident = self.gw.authority.verify(token)
+        except AuthError as exc:
+            raise P.ProtocolError(P.CLOSE_UNAUTHENTICATED, str(exc)) from None
+        if ident.document != self.doc:
+            raise P.ProtocolError(P.CLOSE_WRONG_DOCUMENT, "token is for another document")
+        return ident
+
+    def _schedule_expiry(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+
+        async def expire(at: float):
+            await asyncio.sleep(max(0.0, at - time.time()))
+            await self.close(P.CLOSE_UNAUTHENTICATED, "token expired")
+
+        self._expiry = asyncio.create_task(expire(self.identity.expires))
+
+    async def _on_refresh(self, m: dict) -> None:
+        ident = self._verify(m.get("token"))
+        if ident.user != self.identity.user:
+            raise P.ProtocolError(P.CLOSE_UNAUTHENTICATED, "refresh token names another user")
+        self.identity = ident
+        self._schedule_expiry()
+        self.send({"type": "refreshed", "expires": ident.expires, "role": ident.role})
+
+    async def _on_submit(self, m: dict) -> None:
+        t0 = time.perf_counter()
+        if not self.identity.can_edit:
+            raise P.ProtocolError(P.CLOSE_FORBIDDEN, f"role {self.identity.role} cannot edit")
+        group, cause, wire = P.parse_submit(m, self.client, self.gw.config.max_batch)
+        try:
+            events = [w.decode() for w in wire]
+        except DocumentJsonError as exc:
+            raise P.ProtocolError(P.CLOSE_BAD_MESSAGE, f"undecodable event: {exc}"[:120]) from None
+        hub = self.hub
+        async with hub.state.lock:
+            res = await self.gw.storage.commit(self.doc, hub.state, self.client, group, cause, wire, events)
+        eids = [w.eid for w in wire]
+        if res.reject is not None:
+            self.gw.metrics.batches_rejected += 1
+            self.send({"type": "reject", "eids": eids, "group": group, "reason": res.reject})
+            return
+        self.send({"type": "ack", "eids": eids, "seqs": res.seqs, "duplicate": res.duplicate})
+        self.gw.metrics.ack_latency.observe(time.perf_counter() - t0)
+        if not res.duplicate:
+            self.gw.metrics.committed(len(wire))
+            await self.gw.broadcast(hub, {"type": "events", "records": res.rows}, exclude=self)
+
+    async def _on_fetch(self, m: dict) -> None:
+        start, end = m.get("from"), m.get("to")
+        if type(start) is not int or start < 1 or (end is not None and (type(end) is not int or end < start)):
+            raise P.ProtocolError(P.CLOSE_BAD_MESSAGE, "fetch needs from >= 1 and optional to >= from")
+        rows = await self.gw.storage.range(self.doc, start, end, MAX_RANGE)
+        self.send({"type": "events", "records": rows, "fetch": True})
+
+    async def _on_ping(self, m: dict) -> None:
+        self.send({"type": "pong", "head": await self.gw.storage.head(self.doc), "t": m.get("t")})
+
+    async def _on_presence(self, m: dict) -> None:
+        state = {k: v for k, v in m.items() if k in PRESENCE_KEYS}
+        if len(P.dumps(state)) > MAX_PRESENCE:
+            raise P.ProtocolError(P.CLOSE_BAD_MESSAGE, f"presence over {MAX_PRESENCE} bytes")
+        out = {"type": "presence", "client": self.client, "user": self.identity.user, **state}
+        self.hub.presence[self.client] = out
+        now = time.monotonic()
+        wait = self._presence_last + self.gw.config.presence_interval - now
+        if wait <= 0 and self._presence_timer is None:
+            self._presence_last = now
+            await self.gw.relay_presence(self.hub, out, exclude=self)
+            return
+        # too fast: keep only the latest state and send it when the interval is over (thinning)
+        self._presence_pending = out
+        if self._presence_timer is None:
+            self._presence_timer = asyncio.get_running_loop().call_later(max(wait, 0.0), self._flush_presence)
+
+    def _flush_presence(self) -> None:
+        self._presence_timer = None
+        out, self._presence_pending = self._presence_pending, None
+        if out is not None and self.hub is not None and not self.ws.closed:
+            self._presence_last = time.monotonic()
+            asyncio.ensure_future(self.gw.relay_presence(self.hub, out, exclude=self))

@@ -1,0 +1,91 @@
+"""Where the gateway keeps each document's ordered log: the common part of both backends.
+
+A commit runs inside one database transaction that (1) locks the document's head, (2) answers a
+resent batch with its existing seqs (stable event ids make retries idempotent), (3) catches the
+gateway's in-memory copy of the document up to the head (another gateway may have written), (4)
+checks the batch against it with the reducer, and (5) inserts it at head+1... Only after the
+commit returns does the gateway acknowledge and broadcast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ..errors import ReducerError, WireTunerError
+from ..events.reducer import apply, reduce_all
+from ..events.record import decode_event
+from ..events.types import Event
+from ..model.document import Document
+from ..sync.protocol import WireEvent
+
+MAX_RANGE = 2000  # records per fetch/backlog message
+
+
+class StorageError(WireTunerError):
+    """The database is unreachable or refused an operation."""
+
+
+@dataclass
+class DocState:
+    """A gateway's copy of one document at `seq`, used to check submitted batches."""
+
+    doc: Document = field(default_factory=Document)
+    seq: int = 0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def catch_up(self, rows: Sequence[tuple]) -> None:
+        """Apply committed rows (seq, kind, v, payload) that this copy has not seen yet."""
+        if not rows:
+            return
+        m = self.doc.mutate()
+        for seq, kind, v, payload in rows:
+            if seq != self.seq + 1:
+                raise StorageError(f"document log has a hole before seq {seq}")
+            apply(m, decode_event(kind, v, payload, where=f"stored event {seq}"))
+            self.seq = seq
+        self.doc = m.finish()
+
+
+@dataclass
+class CommitResult:
+    seqs: list[int]  # empty when rejected
+    duplicate: bool = False  # the batch had been committed before (a resend)
+    reject: str | None = None  # why the batch cannot apply
+    rows: list[dict] = field(default_factory=list)  # the committed records, as on the wire
+
+
+def check_batch(state: DocState, events: Sequence[Event]) -> Document | str:
+    try:
+        return reduce_all(state.doc, events)
+    except ReducerError as exc:
+        return str(exc)
+
+
+def wire_rows(first_seq: int, actor: str, ts: float, group: str, cause: str | None, events: Sequence[WireEvent]) -> list[dict]:
+    return [{"seq": first_seq + i, "eid": e.eid, "actor": actor, "ts": ts, "group": group, "cause": cause,
+             "kind": e.kind, "v": e.v, "data": e.data} for i, e in enumerate(events)]
+
+
+def payload_of(e: WireEvent) -> str:
+    return json.dumps(e.data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def row_json(seq, eid, actor, ts, grp, cause, kind, v, payload) -> dict:
+    return {"seq": seq, "eid": eid, "actor": actor, "ts": ts, "group": grp, "cause": cause, "kind": kind, "v": v,
+            "data": json.loads(payload)}
+
+
+def open_storage(url: str | None):
+    """`postgresql://…` -> PostgreSQL (asyncpg); anything else is a SQLite file path or `sqlite:///path`."""
+    url = url or "wiretuner-server.sqlite"
+    if url.startswith(("postgresql://", "postgres://")):
+        from .storage_pg import PostgresStorage
+
+        return PostgresStorage(url)
+    from .storage_sqlite import SqliteStorage
+
+    path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else url
+    return SqliteStorage(path)
