@@ -23,6 +23,7 @@ from .metrics import Metrics
 from .storage import DocState, open_storage
 
 log = logging.getLogger("wiretuner.server")
+GATEWAY_KEY: web.AppKey["Gateway"] = web.AppKey("gateway", object)
 DOCUMENT_ID = re.compile(r"[A-Za-z0-9._-]{1,128}\Z")
 
 
@@ -162,7 +163,7 @@ class Gateway:
 def create_app(config: ServerConfig, authority: TokenAuthority, *, gateway_id: str | None = None) -> web.Application:
     gw = Gateway(config, authority, gateway_id=gateway_id)
     app = web.Application(client_max_size=64 * 1024)
-    app["gateway"] = gw
+    app[GATEWAY_KEY] = gw
     app.router.add_get("/v1/documents/{document_id}/ws", gw.websocket)
     app.router.add_get("/healthz", gw.healthz)
     app.router.add_get("/readyz", gw.readyz)

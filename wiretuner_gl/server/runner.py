@@ -7,7 +7,7 @@ import threading
 
 from aiohttp import web
 
-from .app import ACCESS_LOG_FORMAT, create_app, install_log_filter
+from .app import ACCESS_LOG_FORMAT, GATEWAY_KEY, create_app, install_log_filter
 from .auth import TokenAuthority
 from .config import ServerConfig
 
@@ -35,7 +35,7 @@ class GatewayThread:
 
     @property
     def gateway(self):
-        return self.app["gateway"]
+        return self.app[GATEWAY_KEY]
 
     def start(self) -> "GatewayThread":
         self.thread.start()
