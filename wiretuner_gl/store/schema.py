@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite_utils
 
 APPLICATION_ID = 0x57544E47  # "WTNG"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -52,8 +52,26 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["settings"].create({"key": str, "value": str}, pk="key")
 
 
+def _v2(db: sqlite_utils.Database) -> None:
+    """Fast history: numeric columns for geometric events, content-addressed snapshot chunks.
+
+    `gtarget`/`gval` duplicate, for geometric events only, what replay kernels need (the target
+    and the new values as packed float64), so a batch is read without JSON. Rows written before
+    v2 keep NULL there and replay through JSON: the log is never rewritten.
+    Snapshots become a manifest (the `data` blob) of chunks, one per node, shared between
+    snapshots, so a snapshot writes only the nodes that changed; `digest` is the SHA-256 of the
+    manifest blob.
+    """
+    db.execute("ALTER TABLE events ADD COLUMN gtarget TEXT")
+    db.execute("ALTER TABLE events ADD COLUMN gval BLOB")
+    db.execute("ALTER TABLE snapshots ADD COLUMN digest TEXT")
+    db.execute(
+        "CREATE TABLE snapshot_chunks (id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, data BLOB NOT NULL)"
+    )
+
+
 # Numbered migrations: MIGRATIONS[n] brings a file from version n-1 to version n.
-MIGRATIONS = {1: _v1}
+MIGRATIONS = {1: _v1, 2: _v2}
 assert max(MIGRATIONS) == SCHEMA_VERSION
 
 

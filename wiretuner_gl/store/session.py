@@ -51,6 +51,12 @@ class DocumentSession:
         self._group_prefix = f"{actor}.{salt}"
         self.listeners: list[Callable[[list[Record]], None]] = []
         self.gesture: Gesture | None = None
+        self.skipped_snapshots = list(loaded.skipped_snapshots)
+        self.snapshotter = None
+        if not self.read_only:  # snapshots every N events / T minutes, written off this thread
+            from .snapshots import Snapshotter
+
+            self.snapshotter = Snapshotter(self)
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -74,6 +80,8 @@ class DocumentSession:
     def close(self) -> None:
         if self.gesture is not None:
             self.gesture.commit()
+        if self.snapshotter is not None:
+            self.snapshotter.stop()
         self.store.close()
 
     def __enter__(self):

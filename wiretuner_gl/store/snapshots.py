@@ -1,14 +1,314 @@
-"""Snapshots: stored document states at a seq, each with its state hash (trusted only if it verifies)."""
+"""Snapshots: stored document states at a seq, each with its state hash (trusted only if it verifies).
+
+A snapshot row holds seq, time, format, codec, logical size, the state hash (SHA-256 of the
+canonical JSON, computed when written) and a manifest (`data`, zlib) listing one content-addressed
+chunk per node; `digest` is the SHA-256 of the manifest. Chunks live in `snapshot_chunks`, keyed
+by a 128-bit SHA-256 prefix of their bytes, and are shared by every snapshot that holds the node.
+
+Checks, cheapest first:
+- load (`newest_valid`): the manifest digest and every chunk's content hash must match; the
+  payload is then bit-identical to what the writer hashed, and it decodes deterministically.
+- `check_snapshot` (inspect's `hash_ok`): additionally re-derives the state hash from the
+  decoded nodes' canonical JSON and compares it with the stored one.
+- `wiretuner verify`: replays the log and compares every snapshot with the replayed state.
+A snapshot failing a check is skipped (load falls back to an older one) and reported.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sqlite3
+import struct
+import threading
+import time
+import zlib
+
+import numpy as np
+
+from ..model.document import Document
 from .file import EventStore
+from .snapshot_codec import (NodeEncoder, SnapshotInvalid, chunk_hash, decode_nodes, document_from_nodes,
+                             fragment, hash_fragments)
+
+FORMAT = 2  # snapshot payload format (schema v2 introduced snapshots)
+CODEC = "chunks1+zlib"  # manifest zlib level 1; chunks raw (float64 coordinates barely compress)
+DEFAULT_EVERY_EVENTS = 500
+DEFAULT_EVERY_SECONDS = 600.0
+_MAGIC = b"WTM1"
+_MHDR = struct.Struct("<4sIII")
 
 
-def snapshot_summaries(store: EventStore) -> list[dict]:
-    """seq, time, codec, size, stored hash of every snapshot (hash_ok None: not checked here)."""
-    rows = store.raw_rows("SELECT seq, ts, codec, size, state_hash FROM snapshots ORDER BY seq")
-    return [
-        {"seq": seq, "time": ts, "codec": codec, "size": size, "state_hash": h, "hash_ok": None}
-        for seq, ts, codec, size, h in rows
-    ]
+# --------------------------------------------------------------------------- writing
+
+
+class SnapshotWriter:
+    """Writes snapshots of one store, re-encoding only nodes changed since its previous snapshot."""
+
+    def __init__(self, store: EventStore):
+        self.store = store
+        self.encoder = NodeEncoder()
+        self._ids: dict[bytes, int] = {}  # chunk hash -> row id in this store
+
+    def write(self, doc: Document, seq: int, *, ts: float | None = None) -> dict:
+        """Store a snapshot of doc (the state after event `seq`); returns its summary."""
+        t0 = time.perf_counter()
+        entries, (na, nl, no) = self.encoder.entries(doc)
+        frags = [e[3] for e in entries]
+        state_hash = hash_fragments(frags[:na], frags[na : na + nl], frags[na + nl :])
+        t_enc = time.perf_counter()
+        store = self.store
+        store._writable()
+        ids_cache = dict(self._ids)
+        new_bytes = 0
+        with store._lock:
+            conn = store.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                ids = []
+                for _, chunk, h, _ in entries:
+                    cid = ids_cache.get(h)
+                    if cid is None:
+                        cur = conn.execute("INSERT OR IGNORE INTO snapshot_chunks(hash, data) VALUES (?, ?)", (h, chunk))
+                        if cur.rowcount == 1:
+                            cid = cur.lastrowid
+                            new_bytes += len(chunk)
+                        else:
+                            cid = conn.execute("SELECT id FROM snapshot_chunks WHERE hash = ?", (h,)).fetchone()[0]
+                        ids_cache[h] = cid
+                    ids.append(cid)
+                manifest = _MHDR.pack(_MAGIC, na, nl, no) + np.asarray(ids, "<i8").tobytes() + b"".join(e[2] for e in entries)
+                data = zlib.compress(manifest, 1)
+                size = len(data) + sum(len(e[1]) for e in entries)
+                conn.execute(
+                    "INSERT OR REPLACE INTO snapshots(seq, ts, format, codec, size, state_hash, data, digest) "
+                    "VALUES (?,?,?,?,?,?,?,?)",
+                    (seq, time.time() if ts is None else ts, FORMAT, CODEC, size, state_hash, data,
+                     hashlib.sha256(data).hexdigest()),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        self._ids = {h: ids_cache[h] for _, _, h, _ in entries}  # only chunks still in use stay cached
+        t1 = time.perf_counter()
+        return {"seq": seq, "state_hash": state_hash, "size": size, "new_bytes": new_bytes,
+                "encode_ms": (t_enc - t0) * 1e3, "total_ms": (t1 - t0) * 1e3}
+
+
+def write_snapshot(store: EventStore, doc: Document, seq: int) -> dict:
+    return SnapshotWriter(store).write(doc, seq)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _has_v2(store: EventStore) -> bool:
+    return store.format_version >= 2
+
+
+def snapshot_rows(store: EventStore) -> list[tuple]:
+    """(seq, ts, format, codec, size, state_hash, digest) of every snapshot, oldest first."""
+    if not _has_v2(store):
+        return [r + (None,) for r in store.raw_rows("SELECT seq, ts, format, codec, size, state_hash FROM snapshots ORDER BY seq")]
+    return store.raw_rows("SELECT seq, ts, format, codec, size, state_hash, digest FROM snapshots ORDER BY seq")
+
+
+def _manifest(store: EventStore, seq: int) -> tuple[tuple[int, int, int], list[int], list[bytes], str]:
+    if not _has_v2(store):
+        raise SnapshotInvalid("written before format 2; not readable")
+    row = store.raw_rows("SELECT format, codec, digest, state_hash, data FROM snapshots WHERE seq = ?", (seq,))
+    if not row:
+        raise SnapshotInvalid("no such snapshot")
+    fmt, codec, digest, state_hash, data = row[0]
+    if fmt != FORMAT or codec != CODEC:
+        raise SnapshotInvalid(f"unknown format {fmt} / codec {codec!r}")
+    if type(data) is not bytes or hashlib.sha256(data).hexdigest() != digest:
+        raise SnapshotInvalid("manifest digest mismatch")
+    try:
+        raw = zlib.decompress(data)
+        magic, na, nl, no = _MHDR.unpack_from(raw, 0)
+    except (zlib.error, struct.error) as exc:
+        raise SnapshotInvalid(f"manifest unreadable ({exc})") from None
+    n = na + nl + no
+    if magic != _MAGIC or len(raw) != _MHDR.size + 24 * n:
+        raise SnapshotInvalid("manifest malformed")
+    ids = np.frombuffer(raw, "<i8", n, _MHDR.size).tolist()
+    off = _MHDR.size + 8 * n
+    hashes = [raw[off + 16 * i : off + 16 * i + 16] for i in range(n)]
+    return (na, nl, no), ids, hashes, state_hash
+
+
+def _chunks(store: EventStore, ids: list[int], hashes: list[bytes]) -> list[bytes]:
+    rows = store.raw_rows("SELECT id, hash, data FROM snapshot_chunks WHERE id IN (SELECT value FROM json_each(?))",
+                          (json.dumps(ids),))
+    by_id = {i: (h, d) for i, h, d in rows}
+    out = []
+    for cid, want in zip(ids, hashes):
+        hd = by_id.get(cid)
+        if hd is None:
+            raise SnapshotInvalid(f"chunk {cid} is missing")
+        h, d = hd
+        if h != want or type(d) is not bytes or chunk_hash(d) != want:
+            raise SnapshotInvalid(f"chunk {cid} fails its hash")
+        out.append(d)
+    return out
+
+
+def load_snapshot(store: EventStore, seq: int) -> Document:
+    """The document stored at seq, after the integrity checks; raises SnapshotInvalid."""
+    counts, ids, hashes, _ = _manifest(store, seq)
+    return document_from_nodes(decode_nodes(_chunks(store, ids, hashes)), counts)
+
+
+def newest_valid(store: EventStore, upto: int | None = None) -> tuple[int, Document, list[dict]]:
+    """(seq, document) of the newest snapshot at or before `upto` that verifies, else (0, empty);
+    and the snapshots skipped on the way, each {seq, problem}."""
+    skipped = []
+    sql = "SELECT seq FROM snapshots" + (" WHERE seq <= ?" if upto is not None else "") + " ORDER BY seq DESC"
+    last = store.last_seq()
+    for (seq,) in store.raw_rows(sql, () if upto is None else (upto,)):
+        if seq > last:
+            skipped.append({"seq": seq, "problem": f"beyond the end of the log ({last})"})
+            continue
+        try:
+            return seq, load_snapshot(store, seq), skipped
+        except SnapshotInvalid as exc:
+            skipped.append({"seq": seq, "problem": str(exc)})
+    return 0, Document(), skipped
+
+
+class FragmentCache:
+    """Canonical fragments by chunk hash, so checking many snapshots decodes each chunk once."""
+
+    def __init__(self):
+        self.frags: dict[bytes, bytes] = {}
+
+    def state_hash(self, store: EventStore, seq: int) -> str:
+        counts, ids, hashes, _ = _manifest(store, seq)
+        missing = [i for i, h in enumerate(hashes) if h not in self.frags]
+        if missing:
+            chunks = _chunks(store, [ids[i] for i in missing], [hashes[i] for i in missing])
+            for i, node in zip(missing, decode_nodes(chunks)):
+                self.frags[hashes[i]] = fragment(node)
+        na, nl, _ = counts
+        fr = [self.frags[h] for h in hashes]
+        return hash_fragments(fr[:na], fr[na : na + nl], fr[na + nl :])
+
+
+def check_snapshot(store: EventStore, seq: int, cache: FragmentCache | None = None) -> tuple[bool, str | None]:
+    """(hash ok, problem): integrity, decoding, and the state hash re-derived from the payload."""
+    cache = cache or FragmentCache()
+    try:
+        stored = _manifest(store, seq)[3]
+        got = cache.state_hash(store, seq)
+    except SnapshotInvalid as exc:
+        return False, str(exc)
+    if got != stored:
+        return False, f"state hash {got[:12]} != stored {str(stored)[:12]}"
+    return True, None
+
+
+def snapshot_summaries(store: EventStore, *, check: bool = True) -> list[dict]:
+    """seq, time, format, codec, size, stored hash and `hash_ok` (None when not checked) of every snapshot."""
+    cache = FragmentCache()
+    last = store.last_seq()
+    out = []
+    for seq, ts, fmt, codec, size, h, _digest in snapshot_rows(store):
+        ok, problem = (None, None)
+        if check:
+            ok, problem = check_snapshot(store, seq, cache)
+            if ok and seq > last:
+                ok, problem = False, f"beyond the end of the log ({last})"
+        out.append({"seq": seq, "time": ts, "format": fmt, "codec": codec, "size": size, "state_hash": h,
+                    "hash_ok": ok, "problem": problem})
+    return out
+
+
+# --------------------------------------------------------------------------- background snapshotter
+
+
+class Snapshotter:
+    """Snapshots a session every N events or T seconds of editing, on a background thread.
+
+    The session's listener only hands over the (immutable) committed Document and its seq; the
+    encoding, hashing and writing happen on the snapshot thread. Requests that arrive while a
+    snapshot is being written collapse into the newest one.
+    """
+
+    def __init__(self, session, *, every_events: int | None = None, every_seconds: float | None = None):
+        store = session.store
+        self.session = session
+        self.every_events = int(every_events or store.setting("snapshot_every_events", DEFAULT_EVERY_EVENTS))
+        self.every_seconds = float(every_seconds or store.setting("snapshot_every_seconds", DEFAULT_EVERY_SECONDS))
+        self.writer = SnapshotWriter(store)
+        rows = store.raw_rows("SELECT max(seq) FROM snapshots")
+        self.last_seq = rows[0][0] or 0
+        self.last_time = time.monotonic()
+        self.written: list[dict] = []
+        self.errors: list[str] = []
+        self.handoff_ms: list[float] = []  # time the caller's thread spent in the listener
+        self._pending: tuple[Document, int] | None = None
+        self._busy = False
+        self._stop = False
+        self._cv = threading.Condition()
+        self._thread: threading.Thread | None = None
+        session.listeners.append(self.on_records)
+
+    def on_records(self, records) -> None:
+        t0 = time.perf_counter()
+        seq = records[-1].seq
+        now = time.monotonic()
+        if seq - self.last_seq >= self.every_events or (seq > self.last_seq and now - self.last_time >= self.every_seconds):
+            self.request(self.session.committed, seq)
+            self.last_seq, self.last_time = seq, now
+        self.handoff_ms.append((time.perf_counter() - t0) * 1e3)
+
+    def request(self, doc: Document, seq: int) -> None:
+        with self._cv:
+            self._pending = (doc, seq)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="wiretuner-snapshotter", daemon=True)
+                self._thread.start()
+            self._cv.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cv:
+                while self._pending is None and not self._stop:
+                    self._cv.wait()
+                if self._pending is None:
+                    return
+                doc, seq = self._pending
+                self._pending = None
+                self._busy = True
+            try:
+                self.written.append(self.writer.write(doc, seq))
+            except (sqlite3.Error, OSError, ValueError) as exc:
+                self.errors.append(f"snapshot at {seq}: {exc}")
+            except Exception as exc:  # a snapshot is an optimisation: never take the editor down
+                self.errors.append(f"snapshot at {seq}: {type(exc).__name__}: {exc}")
+            finally:
+                with self._cv:
+                    self._busy = False
+                    self._cv.notify_all()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until no snapshot is pending or being written (tests, benchmarks, close)."""
+        end = None if timeout is None else time.monotonic() + timeout
+        with self._cv:
+            while self._pending is not None or self._busy:
+                left = None if end is None else end - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                self._cv.wait(left)
+        return True
+
+    def stop(self) -> None:
+        """Finish a snapshot in progress (or pending), then end the thread."""
+        with self._cv:
+            self._stop = True
+            self._cv.notify_all()
+        if self._thread is not None:
+            self._thread.join()
