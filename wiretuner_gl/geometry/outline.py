@@ -1,0 +1,67 @@
+"""Model objects as kernel arrays: anchors (N, 6), subpath starts and closed flags."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model.nodes import Path, Shape
+from ..model.shapes import geom_outline
+from ..model.values import Transform
+from .flatten import flatten_path
+
+
+@dataclass(frozen=True)
+class PathArrays:
+    anchors: np.ndarray  # (N, 6) float64: x, y, in_dx, in_dy, out_dx, out_dy
+    sub_start: np.ndarray  # (S + 1,) int64
+    closed: np.ndarray  # (S,) bool
+
+
+@dataclass(frozen=True)
+class Rings:
+    points: np.ndarray  # (P, 2)
+    ring_start: np.ndarray  # (R + 1,)
+    ring_closed: np.ndarray  # (R,) uint8
+    corner: np.ndarray  # (P,) uint8
+
+
+def path_arrays(obj: Path | Shape) -> PathArrays:
+    """The outline of a path or shape in its own (untransformed) coordinates."""
+    if isinstance(obj, Shape):
+        pts, closed = geom_outline(obj.geom)
+        anchors = np.array(pts, dtype=np.float64).reshape(-1, 6)
+        return PathArrays(anchors, np.array([0, len(pts)], dtype=np.int64), np.array([closed]))
+    rows: list = []
+    starts = [0]
+    closed = []
+    for sp in obj.subpaths:
+        rows.extend((a.x, a.y, a.in_x, a.in_y, a.out_x, a.out_y) for a in sp.anchors)
+        starts.append(len(rows))
+        closed.append(sp.closed)
+    anchors = np.array(rows, dtype=np.float64).reshape(-1, 6)
+    return PathArrays(anchors, np.array(starts, dtype=np.int64), np.array(closed, dtype=np.bool_))
+
+
+def flatten(arrays: PathArrays, tol: float) -> Rings:
+    """Polylines within `tol` of the curves (tol in the path's own units)."""
+    return Rings(*flatten_path(arrays.anchors, arrays.sub_start, arrays.closed, max(float(tol), 1e-9)))
+
+
+def transform_scale(m: Transform) -> float:
+    """The largest stretch of a transform (its largest singular value)."""
+    a, b, c, d = m[0], m[1], m[2], m[3]
+    s1 = a * a + b * b + c * c + d * d
+    det = a * d - b * c
+    disc = max(0.0, s1 * s1 - 4 * det * det)
+    return math.sqrt(max(0.0, (s1 + math.sqrt(disc)) / 2))
+
+
+def transform_points(m: Transform, pts: np.ndarray) -> np.ndarray:
+    a, b, c, d, e, f = m
+    out = np.empty_like(pts)
+    out[:, 0] = a * pts[:, 0] + c * pts[:, 1] + e
+    out[:, 1] = b * pts[:, 0] + d * pts[:, 1] + f
+    return out
