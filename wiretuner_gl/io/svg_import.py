@@ -38,7 +38,7 @@ def import_svg(
     path = Path(path)
     guard = guard or FileGuard(root=path.resolve().parent, max_bytes=limits.max_bytes)
     try:
-        real = guard.check(path)
+        real = guard.check(path.resolve())
     except FileNotFoundError as exc:
         raise ImportFailed(str(exc)) from None
     size = real.stat().st_size
