@@ -110,7 +110,9 @@ class Gateway:
         if origin is not None and origin not in self.config.origins:
             self.metrics.closes[403] += 1
             raise web.HTTPForbidden(text="origin not allowed\n")
-        ws = web.WebSocketResponse(heartbeat=self.config.heartbeat, max_msg_size=self.config.max_message)
+        # aiohttp's own ceiling is a hard stop (it may reset the socket); up to it the connection
+        # checks the size itself and closes with 1009 after reading the whole frame.
+        ws = web.WebSocketResponse(heartbeat=self.config.heartbeat, max_msg_size=4 * self.config.max_message)
         await ws.prepare(request)
         conn = Connection(self, ws, doc)
         self.conns.add(conn)

@@ -54,6 +54,9 @@ class Connection:
                     break
                 if msg.type == WSMsgType.TEXT:
                     self.gw.metrics.messages_in += 1
+                    if len(msg.data) > cfg.max_message:  # read whole, so the close handshake completes cleanly
+                        await self.close(P.CLOSE_TOO_BIG, f"message over {cfg.max_message} bytes")
+                        break
                     if not self.bucket.take():
                         await self.close(P.CLOSE_RATE_LIMITED, "rate limit exceeded")
                         break
