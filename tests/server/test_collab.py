@@ -214,3 +214,40 @@ def test_health_ready_and_metrics_endpoints(sqlite_gateway):
     for name in ("wiretuner_connections ", "wiretuner_events_total ", "wiretuner_events_per_second ",
                  'wiretuner_ack_latency_seconds_bucket{le="+Inf"}', "wiretuner_fanout_lag_seconds_count"):
         assert name in text
+
+
+def test_two_scripted_clients_converge_through_wiretuner_serve_on_sqlite(tmp_path, authority):
+    import random
+
+    from tests.edits import random_edit
+
+    from ._procs import GatewayProcess
+
+    g = GatewayProcess(str(tmp_path / "served.sqlite"), None)
+    a = live_client(tmp_path, "sa", [g.url], "served", authority)
+    b = live_client(tmp_path, "sb", [g.url], "served", authority)
+    try:
+        r = random.Random(11)
+        for i in range(40):
+            c = (a, b)[r.random() < 0.5]
+            c.drain()
+            random_edit(c.session, r)
+        for c in (a, b, a, b):
+            c.sync(30)
+        assert a.state_hash == b.state_hash == a.session.doc.state_hash()
+        assert a.replica.seq > 0 and (tmp_path / "served.sqlite").exists()
+    finally:
+        a.close()
+        b.close()
+        g.stop()
+
+
+def test_serve_refuses_to_start_without_a_secret(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "WIRETUNER_JWT_SECRET"}
+    r = subprocess.run([sys.executable, "-m", "wiretuner_gl.cli", "serve", "--port", "0", "--database",
+                        str(tmp_path / "x.sqlite")], capture_output=True, text=True, env=env, timeout=30)
+    assert r.returncode == 2 and "WIRETUNER_JWT_SECRET" in r.stderr and "Traceback" not in r.stderr

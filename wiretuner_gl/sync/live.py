@@ -41,6 +41,7 @@ class LiveDocument:
         self.client = SyncClient(urls, document, session.actor, tokens, since=self.replica.seq,
                                  ping_interval=ping_interval, chaos=chaos, backoff=backoff)
         self.dropped: list[Dropped] = []
+        self.acked: set[str] = set()  # ids of this user's events that are in the server's log
         self.peers: dict[str, dict] = {}
         self.connected = False
         session.listeners.append(self._on_local)
@@ -77,6 +78,7 @@ class LiveDocument:
             kind = item[0]
             if kind == "records":
                 n = self.replica.receive(item[1])
+                self.acked.update(r.eid for r in item[1] if r.actor == self.session.actor)
                 res.applied += n
                 changed |= n > 0
             elif kind == "reject":
