@@ -14,6 +14,7 @@ JSON, `Document.state_hash()`) is assembled from cached fragments.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import struct
@@ -89,13 +90,20 @@ _ANCHOR_SETTERS = tuple(Anchor.__dict__[f].__set__ for f in ("key", "x", "y", "i
 def _anchors(keys, kinds, fl, pos, n):
     s0, s1, s2, s3, s4, s5, s6, s7 = _ANCHOR_SETTERS
     out = []
+    add = out.append
     ck = _CHAR_KIND
     for j in range(n):
         a = _new(Anchor)
-        p = pos + 6 * j
-        s0(a, keys[j]), s1(a, fl[p]), s2(a, fl[p + 1]), s3(a, fl[p + 2]), s4(a, fl[p + 3])
-        s5(a, fl[p + 4]), s6(a, fl[p + 5]), s7(a, ck[kinds[j]])
-        out.append(a)
+        s0(a, keys[j])
+        s1(a, fl[pos])
+        s2(a, fl[pos + 1])
+        s3(a, fl[pos + 2])
+        s4(a, fl[pos + 3])
+        s5(a, fl[pos + 4])
+        s6(a, fl[pos + 5])
+        s7(a, ck[kinds[j]])
+        add(a)
+        pos += 6
     return out
 
 
@@ -120,6 +128,18 @@ _STYLES = _Styles()
 
 def decode_nodes(chunks: list[bytes]) -> list:
     """Nodes for chunks (in order). Raises SnapshotInvalid if any chunk is malformed."""
+    # Hundreds of thousands of small allocations, none of them cyclic garbage: pausing the cyclic
+    # collector meanwhile saves about a third of the time.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _decode_nodes(chunks)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _decode_nodes(chunks: list[bytes]) -> list:
     try:
         metas, floats = [], []
         for c in chunks:

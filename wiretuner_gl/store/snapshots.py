@@ -156,10 +156,21 @@ def _chunks(store: EventStore, ids: list[int], hashes: list[bytes]) -> list[byte
     return out
 
 
-def load_snapshot(store: EventStore, seq: int) -> Document:
-    """The document stored at seq, after the integrity checks; raises SnapshotInvalid."""
+def load_snapshot(store: EventStore, seq: int, nodes: dict[bytes, object] | None = None) -> Document:
+    """The document stored at seq, after the integrity checks; raises SnapshotInvalid.
+
+    `nodes` (chunk hash -> node) lets nearby snapshots share decoded nodes: only chunks not in it
+    are read and decoded, and it is updated with them.
+    """
     counts, ids, hashes, _ = _manifest(store, seq)
-    return document_from_nodes(decode_nodes(_chunks(store, ids, hashes)), counts)
+    if nodes is None:
+        return document_from_nodes(decode_nodes(_chunks(store, ids, hashes)), counts)
+    missing = [i for i, h in enumerate(hashes) if h not in nodes]
+    if missing:
+        fresh = decode_nodes(_chunks(store, [ids[i] for i in missing], [hashes[i] for i in missing]))
+        for i, node in zip(missing, fresh):
+            nodes[hashes[i]] = node
+    return document_from_nodes([nodes[h] for h in hashes], counts)
 
 
 def newest_valid(store: EventStore, upto: int | None = None) -> tuple[int, Document, list[dict]]:
