@@ -15,7 +15,7 @@ from .imagecmp import MAX_FRACTION, differing_fraction, pdf_page_render, resvg_r
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "svg"
 FILES = sorted(FIXTURES.glob("*.svg"))
-DIFFS = Path(__file__).resolve().parents[2] / "test-output" / "io-diffs"
+DIFFS = Path(__file__).resolve().parent / "_failures"
 
 # Not in the model yet: imported with a report line, so the picture must differ.
 REPORTED = {
