@@ -84,7 +84,7 @@ def _join(out, n, px, py, d0x, d0y, d1x, d1y, hw, join, miter_limit, tol):
         a0 = math.atan2(ay - py, ax - px)
         turn = math.acos(max(-1.0, min(1.0, dot)))
         # rotate from the incoming offset towards the incoming direction
-        sg = 1.0 if (ax - px) * d0y - (ay - py) * d0x < 0 else -1.0
+        sg = 1.0 if (ax - px) * d0y - (ay - py) * d0x > 0 else -1.0
         return _fan(out, n, px, py, hw, a0, sg * turn, tol)
     out, n = _tri(out, n, px, py, ax, ay, bx, by)
     if join == 0:

@@ -181,8 +181,10 @@ def _object(w: _Writer, doc: Document, oid: str, depth: int) -> None:
     w.body.append(f"{pad}<{tag}{_attrs(common + geo + w.style(obj))}/>")
 
 
-def svg_string(doc: Document, artboard: str | None = None, *, view_box=None) -> str:
-    """The SVG text of the document (every artboard) or of one artboard."""
+def svg_string(doc: Document, artboard: str | None = None, *, view_box=None, size=None) -> str:
+    """The SVG text of the document (every artboard) or of one artboard.
+
+    width/height are the view box size in user units, or `size` (w, h) when given."""
     if artboard is not None and artboard not in doc.artboards:
         raise WireTunerError(f"no artboard {artboard!r} in the document")
     vb = view_box if view_box is not None else view_box_of(doc, artboard)
@@ -209,9 +211,10 @@ def svg_string(doc: Document, artboard: str | None = None, *, view_box=None) -> 
                 _object(w, doc, c, 3)
             w.body.append("    </g>")
         w.body.append("  </g>")
+    sw, sh = size if size is not None else (vb[2], vb[3])
     head = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{num(vb[2])}" height="{num(vb[3])}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{num(sw)}" height="{num(sh)}" '
         f'viewBox="{num(vb[0])} {num(vb[1])} {num(vb[2])} {num(vb[3])}">\n'
     )
     defs = ("  <defs>\n" + "".join(f"    {d}\n" for d in w.defs) + "  </defs>\n") if w.defs else ""

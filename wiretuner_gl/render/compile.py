@@ -137,7 +137,7 @@ class SceneCompiler:
                 for child in doc.children(layer_id):
                     self._visit(doc, child, IDENTITY, scale, out)
             ranges[ab_id] = (first, len(out))
-        self.live = {k for k, _ in out if isinstance(k, tuple)}
+        self.live = {e[0] for e in out if isinstance(e[0], tuple)}
         return out, ranges
 
     def _visit(self, doc, oid, ctm, scale, out):

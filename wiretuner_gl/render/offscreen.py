@@ -57,6 +57,7 @@ def render_document(
     view, s = fit_view(vb, width, height)
     renderer.fixed_scale = s
     renderer.sync(doc, s)
+    previous = ctx.fbo or ctx.detect_framebuffer(0)
     tex = ctx.texture((width, height), 4)
     fbo = ctx.framebuffer(color_attachments=[tex])
     try:
@@ -68,6 +69,7 @@ def render_document(
         renderer.draw(view, (0, 0, width, height), framebuffer=fbo, artboard=artboard, supersample=supersample)
         data = np.frombuffer(fbo.read(components=4, alignment=1), dtype=np.uint8).reshape(height, width, 4)
     finally:
+        previous.use()  # never leave a released framebuffer bound
         fbo.release()
         tex.release()
     return unpremultiply(np.flipud(data))

@@ -116,7 +116,7 @@ class SceneRenderer:
         old = self._entries
         if len(old) != len(entries):
             return False
-        for (k0, *_), (k1, *_), in zip(old, entries):
+        for (k0, *_), (k1, *_) in zip(old, entries):
             if k0 != k1:
                 return False
         return True
@@ -152,7 +152,7 @@ class SceneRenderer:
                 slots.append((off, 0))
                 continue
             n = len(e[1])
-            cap = n + (n >> 3) if n >= 48 else n  # slack so small edits stay in place
+            cap = n + 3 * (n // 24)  # slack (whole triangles) so small edits stay in place
             slots.append((off, cap))
             off += cap
         cpu = np.zeros(off, dtype=VERTEX)
