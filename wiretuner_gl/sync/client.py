@@ -224,8 +224,11 @@ class SyncClient:
         return True
 
     async def _writer(self, ws) -> None:
+        out = self._out
         while True:
-            msg = await self._out.get()
+            msg = await out.get()
+            if self._out is not out:
+                return
             await ws.send_str(P.dumps(msg))
 
     async def _pinger(self, expires) -> None:
@@ -254,6 +257,7 @@ class SyncClient:
 
     def _go_offline(self, seconds: float) -> None:
         self._offline_until = time.monotonic() + seconds
+        self._out = None  # nothing more goes out on this connection; unacked submits wait for the next one
         if self._ws is not None:
             asyncio.ensure_future(self._ws.close(code=P.CLOSE_NORMAL, message=b"offline"))
 
