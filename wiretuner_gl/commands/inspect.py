@@ -51,7 +51,8 @@ def run(args) -> int:
     print(f"snapshots       {len(info['snapshots'])}")
     for snap in info["snapshots"]:
         ok = {True: "hash ok", False: "HASH MISMATCH", None: "unchecked"}[snap["hash_ok"]]
-        print(f"  seq {snap['seq']:>8}  {_iso(snap['time'])}  {snap['size']:>10} bytes  {ok}")
+        why = f" ({snap['problem']})" if snap.get("problem") else ""
+        print(f"  seq {snap['seq']:>8}  {_iso(snap['time'])}  {snap['size']:>10} bytes  {ok}{why}")
     print("objects         " + ", ".join(f"{k} {v}" for k, v in info["objects"].items()))
     print(f"artboards       {len(info['artboards'])}")
     for a in info["artboards"]:

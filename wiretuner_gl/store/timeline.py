@@ -153,7 +153,7 @@ class Timeline:
     def state_at(self, seq: int) -> Document:
         last = self.store.last_seq()
         if not 0 <= seq <= last:
-            raise WireTunerError(f"{self.store.name}: --at {seq} is outside the log (0..{last})")
+            raise WireTunerError(f"{self.store.name}: seq {seq} is outside the log (0..{last})")
         with self._lock:
             doc = self._cache.get(seq)
             if doc is not None:
