@@ -387,6 +387,9 @@ class Builder:
             rule = "evenodd" if S.get(st, "fill-rule").strip() == "evenodd" else "nonzero"
             node = Path(self.idf.new("path"), parent, self._order(parent), tuple(subs), el_id, rule, style, tf, visible)
         nid = self._add(node)
+        for child in el:  # leaves hold no drawing, but may hold animation or scripts
+            if isinstance(child.tag, str) and local(child.tag) in UNSUPPORTED:
+                self.unsupported(UNSUPPORTED[local(child.tag)], child.get("id") or "")
         if tag in ("path", "line", "polyline", "polygon"):
             for m in ("marker-start", "marker-mid", "marker-end", "marker"):
                 v = st.get(m, "none").strip()
