@@ -10,6 +10,7 @@ from wiretuner_gl.errors import DocumentReadOnly, ReducerError
 from wiretuner_gl.events import types as T
 from wiretuner_gl.model import Anchor, Path as PathNode, RectGeom, Shape, Subpath, keys_between
 from wiretuner_gl.store import DocumentSession, EventStore, load
+from wiretuner_gl.store.schema import SCHEMA_VERSION
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "golden" / "format1.wiretuner"
 GOLDEN_HASH = "aae55576d13efad2f7dfc14f445326b15ac1e22061da1ff6c2f36d739e21797b"
@@ -32,7 +33,7 @@ def test_file_uses_wal_and_full_synchronous(doc_path):
         assert s.store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert s.store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         meta = s.store.meta()
-        assert meta["format_version"] == "1" and meta["generator"].startswith("WireTuner GL")
+        assert meta["format_version"] == str(SCHEMA_VERSION) and meta["generator"].startswith("WireTuner GL")
 
 
 def test_a_reader_sees_every_appended_event_while_the_writer_keeps_writing(doc_path):
