@@ -1,0 +1,124 @@
+"""Batched kernel replay equals the reducer event by event, from any snapshot (with and without the JIT)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from tests.history._gen import random_events
+from wiretuner_gl.errors import DocumentCorrupt
+from wiretuner_gl.events import types as T
+from wiretuner_gl.events.reducer import apply, reduce_all
+from wiretuner_gl.events.replay_columnar import ReplayFailed, replay_events
+from wiretuner_gl.model.document import Document
+from wiretuner_gl.model.nodes import RectGeom
+from wiretuner_gl.store import EventStore
+from wiretuner_gl.store.loader import replay
+from wiretuner_gl.store.snapshot_codec import decode_nodes, document_from_nodes, encode_node
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _one_by_one(doc, events):
+    for e in events:
+        m = doc.mutate()
+        apply(m, e)
+        doc = m.finish()
+    return doc
+
+
+def _through_snapshot(doc: Document) -> Document:
+    nodes = list(doc.artboards.values()) + list(doc.layers.values()) + list(doc.objects.values())
+    decoded = decode_nodes([encode_node(n) for n in nodes])
+    return document_from_nodes(decoded, (len(doc.artboards), len(doc.layers), len(doc.objects)))
+
+
+@given(seed=st.integers(0, 2**32 - 1), steps=st.integers(1, 60), split=st.floats(0, 1))
+def test_kernel_replay_from_any_snapshot_equals_the_reducer_event_by_event(seed, steps, split):
+    events = random_events(seed, steps)
+    expected = _one_by_one(Document(), events)
+    k = int(split * len(events))
+    base = _through_snapshot(reduce_all(Document(), events[:k]))
+    m = base.mutate()
+    replay_events(m, events[k:], first_seq=k + 1)
+    got = m.finish()
+    assert got.state_hash() == expected.state_hash()
+    assert got == expected
+
+
+@given(seed=st.integers(0, 2**32 - 1), steps=st.integers(5, 40))
+def test_kernel_replay_from_the_file_equals_reference_replay(tmp_path_factory, seed, steps):
+    events = random_events(seed, steps)
+    path = tmp_path_factory.mktemp("k") / "k.wiretuner"
+    with EventStore.create(path, synchronous="OFF") as store:
+        for i in range(0, len(events), 7):  # several transactions and groups
+            store.append(events[i : i + 7], actor="t", group=f"g{i}")
+        ref = replay(store, Document(), 1, fast=False)
+        fast = replay(store, Document(), 1, fast=True)
+        assert fast.seq == ref.seq == len(events)
+        assert fast.doc.state_hash() == ref.doc.state_hash()
+        mid = len(events) // 2
+        part = replay(store, replay(store, Document(), 1, mid, fast=False).doc, mid + 1, fast=True)
+        assert part.doc.state_hash() == ref.doc.state_hash()
+
+
+def _bad_log(path):
+    """A log whose event 5 cannot apply (moves an anchor that does not exist)."""
+    events = random_events(7, 6)
+    ok = [e for e in events if not isinstance(e, T.ObjectDeleted)][:3]
+    store = EventStore.create(path, synchronous="OFF")
+    store.append(ok, actor="t", group="g1")
+    store.append([T.ArtboardResized("artboard:t.1", (0.0, 0.0, 800.0, 600.0), (1.0, 2.0, 3.0, 4.0))], actor="t", group="g2")
+    store.append([T.AnchorMoved("path:nope", "a0", (0.0, 0.0), (1.0, 1.0)),
+                  T.ArtboardResized("artboard:t.1", (1.0, 2.0, 3.0, 4.0), (5.0, 6.0, 7.0, 8.0))], actor="t", group="g3")
+    return store, len(ok) + 2
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_an_event_that_cannot_apply_is_named_by_seq_on_both_paths(tmp_path, fast):
+    store, bad = _bad_log(tmp_path / "bad.wiretuner")
+    with store:
+        with pytest.raises(DocumentCorrupt) as info:
+            replay(store, Document(), 1, fast=fast)
+        assert info.value.seq == bad and f"event {bad} (AnchorMoved)" in str(info.value)
+        rec = replay(store, Document(), 1, fast=fast, recover=True)
+        ref = replay(store, Document(), 1, bad - 1, fast=False)
+        assert rec.seq == bad - 1 and rec.damaged
+        assert rec.doc.state_hash() == ref.doc.state_hash()
+
+
+def test_a_geometric_event_on_the_wrong_kind_of_node_fails_like_the_reducer():
+    events = random_events(3, 3)
+    doc = reduce_all(Document(), events)
+    with pytest.raises(ReplayFailed) as info:
+        replay_events(doc.mutate(), [T.ShapeParametersChanged("layer:t.2", None, RectGeom(0, 0, 1, 1))], first_seq=9)
+    assert info.value.seq == 9 and "does not apply to Layer" in str(info.value)
+
+
+@pytest.mark.slow
+def test_kernel_tests_pass_with_the_jit_disabled():
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1", HYPOTHESIS_PROFILE="ci")
+    res = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(Path(__file__)),
+         "-k", "not jit_disabled", "-x"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-2000:]
+    assert " passed" in res.stdout
+
+
+def test_a_cold_open_of_a_small_document_does_not_load_the_kernels(tmp_path):
+    path = tmp_path / "small.wiretuner"
+    with EventStore.create(path, synchronous="OFF") as store:
+        store.append(random_events(11, 30), actor="t", group="g")
+    code = ("import sys; from wiretuner_gl.store import DocumentSession\n"
+            f"s = DocumentSession.open({str(path)!r}); s.close()\n"
+            "print('kernels' if 'wiretuner_gl.events._replay_numba' in sys.modules else 'none')")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "none"
