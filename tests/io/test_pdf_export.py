@@ -56,7 +56,8 @@ def test_output_is_vector_with_shadings_not_a_picture(tmp_path):
         assert "re" in ops or "m" in ops  # geometry as path operators
         objs = _all_dicts(pdf)
         assert not any(o.get("/Subtype") == "/Image" for o in objs)
-        assert any("/ShadingType" in o for o in objs)  # the gradient is a PDF shading
+        patterns = [o for o in objs if o.get("/PatternType") == 2]
+        assert patterns and int(patterns[0].Shading.ShadingType) == 2  # the gradient is an axial PDF shading
 
 
 def test_group_opacity_becomes_a_transparency_setting(tmp_path):
