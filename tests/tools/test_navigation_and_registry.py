@@ -135,3 +135,19 @@ def test_history_preview_blocks_editing_but_allows_panning(ed):
     ed.key("L").drag(100, 100, 200, 200)
     assert len(ed.shapes()) == 1 and ed.tool_name == "rectangle"
     assert ed.view.pan_x == 100
+
+
+def test_restore_events_bring_back_a_past_state_as_one_step(ed):
+    from wiretuner_gl.tools.restore import events_to_restore
+
+    ed.key("M").drag(0, 0, 100, 100)
+    ed.key("L").drag(200, 200, 300, 260)
+    past = ed.session.committed
+    ed.key("V").key("A", "ctrl").key("G", "ctrl").key("Right", "shift")
+    ed.key("A").drag(300, 260, 350, 300)  # converts the ellipse into a path
+    ed.key("P").click(500, 500).click(600, 500).key("Enter")
+    assert ed.doc.state_hash() != past.state_hash()
+    ed.apply(events_to_restore(ed.session.committed, past))
+    assert ed.doc.state_hash() == past.state_hash()
+    ed.key("Z", "ctrl")
+    assert ed.doc.state_hash() != past.state_hash() and ed.paths()

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from ..events import types as T
 from ..model.ids import key_between
 from ..model.nodes import Anchor, Path, Subpath
-from ..model.values import apply, invert
+from ..model.values import BLACK, Stroke, Style, apply, invert
 from . import _geom as G
 from .api import (Abort, Begin, Commit, Deactivate, GestureApply, KeyDown, Overlay, PointerDown, PointerMove,
                   PointerUp, Select, SelectAnchors, Tool, Update, Apply)
 from .selection import DRAG_PX
 
 CLOSE_PX = 7.0
+PEN_STYLE = Style(fill=None, stroke=Stroke(BLACK, 1.0))
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,8 @@ class PenTool(Tool):
             return Idle(), []
         pid = ctx.new_id("path")
         key = key_between(None, None)
-        style = ctx.settings.extra.get("pen_style")
-        kw = {"style": style} if style is not None else {}
-        path = Path(pid, layer, ctx.next_order(layer), (Subpath((Anchor(key, x, y),), False),), **kw)
+        style = ctx.settings.extra.get("pen_style") or PEN_STYLE
+        path = Path(pid, layer, ctx.next_order(layer), (Subpath((Anchor(key, x, y),), False),), style=style)
         b = Building(pid, 0, key, False)
         return Placing(b, key, x, y, msg.sx, msg.sy, path.subpaths[0].anchors[0]), [Begin(), GestureApply((T.ObjectCreated(path),)), Select((pid,))]
 
