@@ -72,10 +72,32 @@ def _inside(w, rule):
 
 
 @njit(cache=True)
+def _emit(out, n, e, l, r, ya, xla, xra, yb):
+    """The trapezoid between edges l and r from ya (corners xla, xra) down to yb; `out` has room."""
+    xlb = _x_at(e, l, yb)
+    xrb = _x_at(e, r, yb)
+    if yb > ya and (xra > xla or xrb > xlb):
+        out[n, 0] = xla
+        out[n, 1] = ya
+        out[n + 1, 0] = xra
+        out[n + 1, 1] = ya
+        out[n + 2, 0] = xrb
+        out[n + 2, 1] = yb
+        out[n + 3, 0] = xla
+        out[n + 3, 1] = ya
+        out[n + 4, 0] = xrb
+        out[n + 4, 1] = yb
+        out[n + 5, 0] = xlb
+        out[n + 5, 1] = yb
+        n += 6
+    return n
+
+
+@njit(cache=True)
 def tessellate_fill(points, ring_start, rule):
     e = _edges(points, ring_start)
     ne = e.shape[0]
-    out = np.empty((max(64, ne * 6), 2))
+    out = np.empty((max(64, ne * 3), 2))
     if ne == 0:
         return out[:0].copy()
     order = np.argsort(e[:, 1], kind="mergesort")
@@ -87,14 +109,23 @@ def tessellate_fill(points, ring_start, rule):
     active = np.empty(ne, dtype=np.int64)
     xt = np.empty(ne)
     xb = np.empty(ne)
-    key = np.empty(ne)
+    # open trapezoids, by left edge: right edge (-1: none), top y, top corners; merged
+    # downwards while the same two edges bound a span, so a convex shape is a few triangles
+    open_r = np.full(ne, -1, dtype=np.int64)
+    open_y = np.empty(ne)
+    open_xl = np.empty(ne)
+    open_xr = np.empty(ne)
+    seen = np.zeros(ne, dtype=np.int64)
+    lefts = np.empty(ne, dtype=np.int64)
+    nl = 0
+    stamp = 0
     na = 0
     nxt = 0
     n = 0
+    y0 = ys[0]
     for s in range(ys.shape[0] - 1):
         ya = ys[s]
         yb = ys[s + 1]
-        # drop finished edges, add the ones starting here
         k = 0
         for i in range(na):
             if e[active[i], 3] > ya:
@@ -106,16 +137,14 @@ def tessellate_fill(points, ring_start, rule):
                 active[na] = order[nxt]
                 na += 1
             nxt += 1
-        if na < 2:
-            continue
         y0 = ya
         guard = 0
         while y0 < yb:
             guard += 1
-            # sort by x at y0, ties by x at yb (insertion sort: the order changes little)
             for i in range(na):
                 xt[i] = _x_at(e, active[i], y0)
                 xb[i] = _x_at(e, active[i], yb)
+            # sort by x at y0, ties by x at yb (insertion sort: the order changes little)
             for i in range(1, na):
                 a = active[i]
                 t0 = xt[i]
@@ -129,7 +158,7 @@ def tessellate_fill(points, ring_start, rule):
                 active[j + 1] = a
                 xt[j + 1] = t0
                 xb[j + 1] = t1
-            # earliest crossing of neighbours: the first crossing in the slab is between neighbours
+            # the first crossing inside the slab is between neighbours in this order
             y1 = yb
             if guard < 4 * na + 64:
                 for i in range(na - 1):
@@ -141,43 +170,46 @@ def tessellate_fill(points, ring_start, rule):
                             y1 = yc
                 if y1 <= y0 + eps:
                     y1 = min(yb, y0 + max(eps, (yb - y0) * 1e-6))
-            # order at the middle of the sub-slab, where no two edges cross
-            ym = 0.5 * (y0 + y1)
-            for i in range(na):
-                key[i] = _x_at(e, active[i], ym)
-                xt[i] = _x_at(e, active[i], y0)
-                xb[i] = _x_at(e, active[i], y1)
-            idx = np.argsort(key[:na])
+            stamp += 1
+            out = grow2(out, n + 6 * (na + nl + 1))
             w = 0
             left = -1
-            out = grow2(out, n + 6 * na)
             for q in range(na):
-                i = idx[q]
                 was = _inside(w, rule)
-                w += int(e[active[i], 4])
+                w += int(e[active[q], 4])
                 now = _inside(w, rule)
                 if now and not was:
-                    left = i
+                    left = q
                 elif was and not now:
-                    lt = xt[left]
-                    lb = xb[left]
-                    rt = xt[i]
-                    rb = xb[i]
-                    if rt > lt or rb > lb:
-                        out[n, 0] = lt
-                        out[n, 1] = y0
-                        out[n + 1, 0] = rt
-                        out[n + 1, 1] = y0
-                        out[n + 2, 0] = rb
-                        out[n + 2, 1] = y1
-                        out[n + 3, 0] = lt
-                        out[n + 3, 1] = y0
-                        out[n + 4, 0] = rb
-                        out[n + 4, 1] = y1
-                        out[n + 5, 0] = lb
-                        out[n + 5, 1] = y1
-                        n += 6
+                    L = active[left]
+                    R = active[q]
+                    if open_r[L] != R:
+                        if open_r[L] >= 0:
+                            n = _emit(out, n, e, L, open_r[L], open_y[L], open_xl[L], open_xr[L], y0)
+                        else:
+                            lefts[nl] = L
+                            nl += 1
+                        open_r[L] = R
+                        open_y[L] = y0
+                        open_xl[L] = xt[left]
+                        open_xr[L] = xt[q]
+                    seen[L] = stamp
+            # close trapezoids whose span did not continue into this sub-slab
+            k = 0
+            for i in range(nl):
+                L = lefts[i]
+                if seen[L] == stamp:
+                    lefts[k] = L
+                    k += 1
+                else:
+                    n = _emit(out, n, e, L, open_r[L], open_y[L], open_xl[L], open_xr[L], y0)
+                    open_r[L] = -1
+            nl = k
             y0 = y1
+    out = grow2(out, n + 6 * (nl + 1))
+    for i in range(nl):
+        L = lefts[i]
+        n = _emit(out, n, e, L, open_r[L], open_y[L], open_xl[L], open_xr[L], y0)
     return out[:n].copy()
 
 

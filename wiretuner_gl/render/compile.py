@@ -18,11 +18,18 @@ from ..geometry.bounds import path_bounds
 from ..model.document import ROOT, Document
 from ..model.nodes import Group, Path, Shape
 from ..model.values import IDENTITY, Color, compose, invert
-from .paints import PaintTable, is_opaque
+from .paints import PaintTable
 
 TOLERANCE_PX = 0.2  # flattening tolerance in device pixels
-VERTEX = np.dtype([("pos", "<f4", 2), ("uv", "<f4", 2), ("color", "u1", 4), ("paint", "<f4")])
-VERTEX_FORMAT = "2f 2f 4f1 1f"
+# z is the item's paint-order depth, written when the item is placed in the vertex buffer
+VERTEX = np.dtype([("pos", "<f4", 2), ("uv", "<f4", 2), ("color", "u1", 4), ("paint", "<f4"), ("z", "<f4")])
+VERTEX_FORMAT = "2f 2f 4f1 1f 1f"
+MAX_ITEMS = (1 << 23) - 2
+
+
+def item_depth(k: int) -> float:
+    """Clip-space z of the k-th item: distinct in a 24-bit depth buffer, increasing with k."""
+    return 2.0 * ((k % MAX_ITEMS) + 1) / float(1 << 23) - 1.0
 EMPTY_VERTS = np.zeros(0, dtype=VERTEX)
 PUSH = "push"
 POP = "pop"
@@ -57,7 +64,6 @@ class SceneCompiler:
         st = obj.style.stroke
         width = 0.0
         alpha = 1.0
-        union = False
         if st is not None and st.width > 0:
             width = float(st.width)
             dev = width * math.sqrt(abs(m[0] * m[3] - m[1] * m[2])) * scale
@@ -65,8 +71,7 @@ class SceneCompiler:
                 # hairline: keep one device pixel wide and let coverage fade with the width
                 width = width / dev
                 alpha = dev
-            union = alpha < 1.0 or not is_opaque(st.paint) or (obj.style.fill is None and obj.style.opacity < 1)
-        key = (tol, width, union)
+        key = (tol, width)
         hit = self.meshes.get(obj.id)
         if hit is not None and hit[0] is obj and hit[1].key == key:
             return hit[1]
@@ -74,7 +79,8 @@ class SceneCompiler:
         arrays = path_arrays(obj)
         rings = flatten(arrays, tol)
         fill = fill_triangles(rings, getattr(obj, "fill_rule", "nonzero")) if obj.style.fill is not None else None
-        stroke = stroke_triangles(rings, st, width, tol, union=union) if width > 0 else None
+        # overlapping stroke triangles are fine: the depth test lets each item touch a sample once
+        stroke = stroke_triangles(rings, st, width, tol, union=False) if width > 0 else None
         b = path_bounds(arrays.anchors, arrays.sub_start, arrays.closed)
         mesh = _Mesh(key, fill, stroke, (b, alpha))
         self.meshes[obj.id] = (obj, mesh)

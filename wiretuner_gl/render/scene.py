@@ -22,7 +22,7 @@ import numpy as np
 
 from ..model.document import Document
 from . import programs
-from .compile import POP, PUSH, VERTEX, VERTEX_FORMAT, SceneCompiler
+from .compile import POP, PUSH, VERTEX, VERTEX_FORMAT, SceneCompiler, item_depth
 
 SAMPLES = 4
 
@@ -54,13 +54,14 @@ class _Target:
     def __init__(self, ctx, size, samples):
         self.size = size
         self.rb = ctx.renderbuffer(size, 4, samples=samples)
-        self.fbo = ctx.framebuffer(color_attachments=[self.rb])
+        self.depth = ctx.depth_renderbuffer(size, samples=samples)
+        self.fbo = ctx.framebuffer(color_attachments=[self.rb], depth_attachment=self.depth)
         self.tex = ctx.texture(size, 4)
         self.tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
         self.resolved = ctx.framebuffer(color_attachments=[self.tex])
 
     def release(self):
-        for o in (self.fbo, self.rb, self.resolved, self.tex):
+        for o in (self.fbo, self.rb, self.depth, self.resolved, self.tex):
             o.release()
 
 
@@ -135,10 +136,11 @@ class SceneRenderer:
             off, cap = self._slots[i]
             if len(new[1]) > cap:
                 return False
-            writes.append((off, cap, new[1]))
-        for off, cap, v in writes:
+            writes.append((i, off, cap, new[1]))
+        for i, off, cap, v in writes:
             self._cpu[off : off + len(v)] = v
             self._cpu[off + len(v) : off + cap] = np.zeros(1, dtype=VERTEX)
+            self._cpu["z"][off : off + cap] = item_depth(i)
             data = self._cpu[off : off + cap]
             self.vbo.write(data.tobytes(), offset=off * VERTEX.itemsize)
             self.uploaded_bytes += data.nbytes
@@ -156,9 +158,10 @@ class SceneRenderer:
             slots.append((off, cap))
             off += cap
         cpu = np.zeros(off, dtype=VERTEX)
-        for e, (o, cap) in zip(entries, slots):
+        for k, (e, (o, cap)) in enumerate(zip(entries, slots)):
             if e[0] not in (PUSH, POP) and len(e[1]):
                 cpu[o : o + len(e[1])] = e[1]
+                cpu["z"][o : o + cap] = item_depth(k)
         nbytes = max(cpu.nbytes, VERTEX.itemsize)
         if nbytes > self.vbo.size:
             self.vbo.orphan(max(nbytes, self.vbo.size * 2))
@@ -227,7 +230,7 @@ class SceneRenderer:
         vao = self._vaos.get(k)
         if vao is None:
             vao = self._vaos[k] = self.ctx.vertex_array(
-                self.prog, [(self.vbo, VERTEX_FORMAT, "in_pos", "in_uv", "in_color", "in_paint")]
+                self.prog, [(self.vbo, VERTEX_FORMAT, "in_pos", "in_uv", "in_color", "in_paint", "in_z")]
             )
         return vao
 
@@ -256,7 +259,8 @@ class SceneRenderer:
         supersample: int = 1,
     ) -> None:
         """Draw the synced document through `view` (world -> clip) into `viewport` of `framebuffer`
-        (default: the context's current framebuffer), composited over what is there."""
+        (default: the framebuffer bound now, e.g. a window's), composited over what is there.
+        The framebuffer bound before the call is bound again after it."""
         if self._doc is None:
             raise RuntimeError("SceneRenderer.draw before sync(doc)")
         ctx = self.ctx
@@ -270,18 +274,22 @@ class SceneRenderer:
             scale = 2.0 ** math.ceil(math.log2(max(s, 1e-9)))
         if scale != self._scale:
             self.sync(self._doc, scale)
-        target_fb = framebuffer if framebuffer is not None else ctx.fbo
+        previous = ctx.fbo
+        target_fb = framebuffer if framebuffer is not None else previous
         ss = max(1, int(supersample))
         size = (w * ss, h * ss)
         calls = 0
-        ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
-        ctx.enable(moderngl.BLEND)
+        ctx.disable(moderngl.CULL_FACE)
+        # each item carries its own depth, increasing in paint order; with GREATER a sample takes
+        # an item once, so overlapping parts of a translucent stroke never blend twice
+        ctx.enable(moderngl.BLEND | moderngl.DEPTH_TEST)
+        ctx.depth_func = ">"
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
         ctx.blend_equation = moderngl.FUNC_ADD
         stack = [self._target(0, size)]
         stack[0].fbo.use()
         ctx.viewport = (0, 0) + size
-        stack[0].fbo.clear(0.0, 0.0, 0.0, 0.0)
+        stack[0].fbo.clear(0.0, 0.0, 0.0, 0.0, depth=0.0)
         self.prog["u_view"].write(v3.T.astype("f4").tobytes())
         self._params_tex.use(0)
         self._ramps_tex.use(1)
@@ -301,12 +309,13 @@ class SceneRenderer:
                 stack.append(t)
                 opacities.append(op[1])
                 t.fbo.use()
-                t.fbo.clear(0.0, 0.0, 0.0, 0.0)
+                t.fbo.clear(0.0, 0.0, 0.0, 0.0, depth=0.0)
             else:
                 t = stack.pop()
                 ctx.copy_framebuffer(t.resolved, t.fbo)
                 stack[-1].fbo.use()
                 ctx.viewport = (0, 0) + size
+                ctx.disable(moderngl.DEPTH_TEST)
                 t.tex.use(2)
                 self.comp["u_layer"] = 2
                 self.comp["u_opacity"] = opacities.pop()
@@ -314,8 +323,10 @@ class SceneRenderer:
                 quad.render(moderngl.TRIANGLE_STRIP)
                 self._params_tex.use(0)
                 self._ramps_tex.use(1)
+                ctx.enable(moderngl.DEPTH_TEST)
                 calls += 1
         base = stack[0]
+        ctx.disable(moderngl.DEPTH_TEST)
         ctx.copy_framebuffer(base.resolved, base.fbo)
         target_fb.use()
         ctx.viewport = (x, y, w, h)
@@ -324,6 +335,8 @@ class SceneRenderer:
         self.comp["u_opacity"] = 1.0
         self.comp["u_rect"] = full
         quad.render(moderngl.TRIANGLE_STRIP)
+        if previous is not None and previous is not target_fb:
+            previous.use()  # leave the caller's binding as it was
         self.draw_calls = calls
 
     def release(self) -> None:
