@@ -1,0 +1,173 @@
+"""Snapshots: binary chunks keep the canonical hash, load uses the newest valid one, damage is caught."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import given, strategies as st
+
+from tests.history._gen import EditGen, random_events
+from wiretuner_gl.events.reducer import reduce_all
+from wiretuner_gl.model.document import Document
+from wiretuner_gl.store import DocumentSession, EventStore, load
+from wiretuner_gl.store.loader import replay
+from wiretuner_gl.store.snapshot_codec import NodeEncoder, decode_nodes, document_from_nodes, encode_node
+from wiretuner_gl.store.snapshots import SnapshotWriter, check_snapshot, newest_valid, snapshot_summaries
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wt(*args):
+    return subprocess.run([sys.executable, "-m", "wiretuner_gl.cli", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+@given(seed=st.integers(0, 2**32 - 1), steps=st.integers(1, 50))
+def test_binary_chunks_decode_to_equal_nodes_and_the_same_state_hash(seed, steps):
+    doc = reduce_all(Document(), random_events(seed, steps))
+    nodes = list(doc.artboards.values()) + list(doc.layers.values()) + list(doc.objects.values())
+    back = document_from_nodes(decode_nodes([encode_node(n) for n in nodes]),
+                               (len(doc.artboards), len(doc.layers), len(doc.objects)))
+    assert back == doc
+    assert back.state_hash() == doc.state_hash()
+    assert NodeEncoder().state_hash(doc) == doc.state_hash()
+
+
+def test_incremental_state_hash_follows_edits():
+    g = EditGen(5)
+    enc = NodeEncoder()
+    for _ in range(40):
+        g.step()
+        assert enc.state_hash(g.doc) == g.doc.state_hash()
+
+
+def _file_with_snapshots(path, seed=3, steps=120, every=40):
+    """A log with a snapshot every `every` events (written as the snapshotter does)."""
+    events = random_events(seed, steps)
+    store = EventStore.create(path, synchronous="OFF")
+    w = SnapshotWriter(store)
+    doc = Document()
+    for i in range(0, len(events), 10):
+        batch = events[i : i + 10]
+        recs = store.append(batch, actor="t", group=f"g{i}")
+        doc = reduce_all(doc, batch)
+        if recs[-1].seq % every < 10:
+            w.write(doc, recs[-1].seq)
+    return store, doc
+
+
+def test_load_starts_from_the_newest_snapshot_and_replays_the_tail(tmp_path):
+    store, doc = _file_with_snapshots(tmp_path / "s.wiretuner")
+    with store:
+        seqs = [s["seq"] for s in snapshot_summaries(store)]
+        assert len(seqs) >= 3
+        res = load(store)
+        assert res.snapshot_seq == seqs[-1] and res.seq == store.last_seq()
+        assert res.doc.state_hash() == doc.state_hash() == replay(store, Document(), 1, fast=False).doc.state_hash()
+        mid = seqs[1] + 3
+        assert load(store, upto=mid).snapshot_seq == seqs[1]
+        assert load(store, upto=mid).doc.state_hash() == replay(store, Document(), 1, mid, fast=False).doc.state_hash()
+        assert all(s["hash_ok"] for s in snapshot_summaries(store))
+
+
+def _damage_chunk_of(store, seq):
+    """Flip a byte in a chunk used only by the snapshot at seq (not by earlier ones)."""
+    from wiretuner_gl.store.snapshots import _manifest
+
+    earlier = set()
+    for s in [r["seq"] for r in snapshot_summaries(store, check=False) if r["seq"] < seq]:
+        earlier.update(_manifest(store, s)[1])
+    cid = next(i for i in _manifest(store, seq)[1] if i not in earlier)
+    data = bytearray(store.raw_rows("SELECT data FROM snapshot_chunks WHERE id = ?", (cid,))[0][0])
+    data[len(data) // 2] ^= 0x20
+    store.conn.execute("UPDATE snapshot_chunks SET data = ? WHERE id = ?", (bytes(data), cid))
+
+
+def test_a_damaged_snapshot_is_skipped_on_load_and_reported(tmp_path):
+    path = tmp_path / "d.wiretuner"
+    store, doc = _file_with_snapshots(path)
+    with store:
+        seqs = [s["seq"] for s in snapshot_summaries(store)]
+        _damage_chunk_of(store, seqs[-1])
+        seq, _, skipped = newest_valid(store)
+        assert seq == seqs[-2] and skipped == [{"seq": seqs[-1], "problem": skipped[0]["problem"]}]
+        assert "hash" in skipped[0]["problem"]
+        assert load(store).doc.state_hash() == doc.state_hash()
+    with DocumentSession.open(path) as s:
+        assert s.doc.state_hash() == doc.state_hash() and not s.read_only
+        assert [x["seq"] for x in s.skipped_snapshots] == [seqs[-1]]
+    info = json.loads(wt("inspect", path, "--json").stdout)
+    bad = [x for x in info["snapshots"] if x["hash_ok"] is False]
+    assert [x["seq"] for x in bad] == [seqs[-1]] and info["state_hash"] == doc.state_hash()
+    res = wt("verify", path, "--json")
+    out = json.loads(res.stdout)
+    assert res.returncode == 1 and out["first_bad_seq"] == seqs[-1]
+
+
+def test_a_snapshot_with_a_wrong_state_hash_fails_inspect_and_verify(tmp_path):
+    path = tmp_path / "w.wiretuner"
+    store, doc = _file_with_snapshots(path)
+    with store:
+        seqs = [s["seq"] for s in snapshot_summaries(store)]
+        store.conn.execute("UPDATE snapshots SET state_hash = ? WHERE seq = ?", ("0" * 64, seqs[1]))
+        ok, problem = check_snapshot(store, seqs[1])
+        assert ok is False and "state hash" in problem
+    res = wt("verify", path)
+    assert res.returncode == 1 and f"first differing seq {seqs[1]}" in res.stdout
+    res = wt("inspect", path)
+    assert res.returncode == 0 and "HASH MISMATCH" in res.stdout
+
+
+def test_verify_passes_on_a_clean_file_and_checks_every_snapshot(tmp_path):
+    path = tmp_path / "v.wiretuner"
+    store, doc = _file_with_snapshots(path)
+    n = len(snapshot_summaries(store, check=False))
+    store.close()
+    out = json.loads(wt("verify", path, "--json").stdout)
+    assert out["ok"] and out["snapshots_checked"] == n and out["state_hash"] == doc.state_hash()
+
+
+def test_the_session_writes_snapshots_in_the_background_every_n_events(tmp_path):
+    path = tmp_path / "bg.wiretuner"
+    with DocumentSession.create(path, artboard=None) as s:
+        s.store.set_setting("snapshot_every_events", 25)
+    events = random_events(9, 60)
+    with DocumentSession.open(path) as s:
+        assert s.snapshotter is not None and s.snapshotter.every_events == 25
+        for i in range(0, len(events), 3):
+            s.apply(events[i : i + 3])
+        s.snapshotter.wait_idle(30)
+        assert not s.snapshotter.errors
+        written = s.snapshotter.written
+        assert len(written) >= len(events) // 25 - 1
+        assert max(s.snapshotter.handoff_ms) < 50  # the caller only hands over an immutable document
+        final = s.doc.state_hash()
+        last_snap = written[-1]["seq"]
+        assert s.seq - last_snap < 25
+    with EventStore.open(path, read_only=True) as store:
+        res = load(store)
+        assert res.snapshot_seq == last_snap and res.doc.state_hash() == final
+        sums = snapshot_summaries(store)
+        assert [x["seq"] for x in sums] == [w["seq"] for w in written] and all(x["hash_ok"] for x in sums)
+        assert all(x["codec"] == "chunks1+zlib" and x["format"] == 2 and x["size"] > 0 for x in sums)
+
+
+def test_a_format_1_file_still_opens_and_gains_snapshots_after_migration(tmp_path):
+    golden = ROOT / "tests" / "fixtures" / "golden" / "format1.wiretuner"
+    path = tmp_path / "old.wiretuner"
+    path.write_bytes(golden.read_bytes())
+    with EventStore.open(path, read_only=True) as store:
+        assert store.format_version == 1
+        h = load(store).doc.state_hash()
+        assert snapshot_summaries(store) == []
+    with DocumentSession.open(path) as s:
+        assert s.store.format_version == 2 and s.doc.state_hash() == h
+        SnapshotWriter(s.store).write(s.doc, s.seq)
+    with EventStore.open(path, read_only=True) as store:
+        res = load(store)
+        assert res.snapshot_seq > 0 and res.doc.state_hash() == h
