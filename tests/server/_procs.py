@@ -53,7 +53,12 @@ class Postgres:
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def stop(self) -> None:
-        self.proc.send_signal(signal.SIGINT)  # fast shutdown
+        # signal the postmaster itself (runuser does not forward signals): SIGINT = fast shutdown
+        try:
+            pid = int((self.data / "postmaster.pid").read_text().split()[0])
+            os.kill(pid, signal.SIGINT)
+        except (OSError, ValueError, IndexError):
+            self.proc.send_signal(signal.SIGINT)
         try:
             self.proc.wait(20)
         except subprocess.TimeoutExpired:

@@ -31,9 +31,11 @@ def test_killed_gateway_loses_nothing_acknowledged(tmp_path, postgres, redis_ser
             c.drain()
             random_edit(c.session, r)
             if step == 60:
+                time.sleep(0.2)
                 for c2 in clients:
                     c2.drain()
                 acked_before = {e for c2 in clients for e in c2.acked}
+                random_edit(clients[0].session, r)  # in flight while the gateway dies
                 gws[0].kill()  # mid-stream: clients on it move to the other gateway
         for _ in range(2):
             for c in clients:
