@@ -116,3 +116,16 @@ def test_postscript_and_non_pdf_files_are_refused_clearly(tmp_path):
     p.write_bytes(b"%PDF-1.4\n garbage")
     with pytest.raises(ImportFailed, match="old.ai"):
         import_ai(p)
+
+
+def test_artboard_clip_rectangles_around_the_content_are_dropped_without_a_warning():
+    r = import_ai(AI / "aleph-logo-6-artboards.ai")
+    assert "clip-path" not in r.report.counts  # each page clips to its box; nothing reaches outside
+
+
+def test_miter_join_reach_counts_in_the_clip_check(tmp_path):
+    # a sharp spike whose miter pokes out of the clip: the clip does cut it, so it is reported
+    r = import_ai(_pdf(tmp_path, b"q 0 0 100 100 re W n 10 w 10 M 20 20 m 50 98 l 80 20 l S Q"))
+    assert r.report.counts.get("clip-path") == 1
+    r = import_ai(_pdf(tmp_path, b"q 0 0 100 100 re W n 10 w 1 j 20 20 m 50 90 l 80 20 l S Q"))
+    assert "clip-path" not in r.report.counts

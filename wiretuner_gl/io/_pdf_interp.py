@@ -17,7 +17,7 @@ from ..errors import ImportFailed
 from ..model.nodes import Path
 from ..model.values import IDENTITY, Color, Stroke, Style, compose, invert
 from ._pdf_color import DEVICE, ColorSpace, Unsupported, resolve_space, shading_paint
-from ._svg_bounds import Bounds
+from ._svg_bounds import Bounds, stroke_pad
 from ._svg_path import raw_to_subpaths
 
 TEXT_OPS = frozenset("Tc Tw Tz TL Tf Tr Ts Td TD Tm T* Tj TJ ' \"".split())
@@ -306,7 +306,10 @@ class Interpreter:
         pts = [(a.x + dx, a.y + dy) for s in subs for a in s.anchors for dx, dy in ((0, 0), (a.in_x, a.in_y), (a.out_x, a.out_y))]
         b = _bounds(pts, gs.ctm)
         if stroke is not None:
-            pad = stroke.width * max(stroke.miter_limit, 1.5) * (math.hypot(gs.ctm[0], gs.ctm[1]) or 1.0)
+            # stroke reach in user space, scaled by the CTM's largest stretch
+            a, b_, c, d = gs.ctm[:4]
+            stretch = math.sqrt((a * a + b_ * b_ + c * c + d * d + math.sqrt(((a * a + b_ * b_ - c * c - d * d) ** 2) + 4 * (a * c + b_ * d) ** 2)) / 2)
+            pad = stroke_pad(subs, stroke) * stretch
             b = Bounds(b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad)
         for raw, ctm, _rule in gs.clips:
             r = _rect_of(raw, ctm)

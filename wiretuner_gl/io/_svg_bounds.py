@@ -61,6 +61,50 @@ def _control_points(node):
                 yield a.x + a.out_x, a.y + a.out_y
 
 
+def _tangents(sp):
+    """(incoming, outgoing) unit directions at each anchor (None where undefined)."""
+    an = sp.anchors
+    n = len(an)
+    out = []
+    for i, a in enumerate(an):
+        prev = an[i - 1] if (i > 0 or sp.closed) else None
+        nxt = an[(i + 1) % n] if (i < n - 1 or sp.closed) else None
+        tin = tout = None
+        if prev is not None:
+            if a.in_x or a.in_y:
+                tin = (-a.in_x, -a.in_y)
+            else:  # a straight arrival: from the previous anchor (or its out-handle)
+                tin = (a.x - (prev.x + prev.out_x), a.y - (prev.y + prev.out_y))
+        if nxt is not None:
+            dx, dy = (a.out_x, a.out_y) if (a.out_x or a.out_y) else (nxt.x + nxt.in_x - a.x, nxt.y + nxt.in_y - a.y)
+            tout = (dx, dy)
+        out.append((tin, tout))
+    return out
+
+
+def stroke_pad(subpaths, st) -> float:
+    """How far a stroke can reach beyond the control points: half the width, more at miter joins
+    (the real miter length at each corner, capped by the miter limit) and square caps."""
+    half = st.width / 2
+    pad = half * (math.sqrt(2) if st.cap == "square" else 1.0)
+    if st.join != "miter":
+        return pad
+    for sp in subpaths:
+        for tin, tout in _tangents(sp):
+            if tin is None or tout is None:
+                continue
+            li, lo = math.hypot(*tin), math.hypot(*tout)
+            if li == 0 or lo == 0:
+                continue
+            cos = (tin[0] * tout[0] + tin[1] * tout[1]) / (li * lo)
+            # the angle between the two segments is pi - turn; miter ratio = 1 / sin(angle / 2)
+            s = math.sqrt(max((1 + cos) / 2, 0.0))  # cos(turn/2) = sin(angle/2)
+            ratio = 1 / s if s > 1e-12 else float("inf")
+            if ratio <= st.miter_limit:
+                pad = max(pad, half * ratio)
+    return pad
+
+
 def node_bounds(node, tree) -> Bounds | None:
     """Bounds in the parent's space (the node's transform applied); None for an empty group.
     tree: anything with `.children` (id -> [ids]) and `.nodes` (id -> node)."""
@@ -79,7 +123,10 @@ def node_bounds(node, tree) -> Bounds | None:
             return None
         st = node.style.stroke
         if st is not None:
-            pad = st.width / 2 * max(st.miter_limit if st.join == "miter" else 1.0, math.sqrt(2) if st.cap == "square" else 1.0)
+            if isinstance(node, Shape):
+                pad = st.width / 2 * max(st.miter_limit if st.join == "miter" else 1.0, math.sqrt(2) if st.cap == "square" else 1.0)
+            else:
+                pad = stroke_pad(node.subpaths, st)
             b = Bounds(b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad)
         return b.transformed(node.transform)
     return None
