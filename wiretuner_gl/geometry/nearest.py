@@ -24,6 +24,16 @@ def _ddbez(x0, x1, x2, x3, t):
 
 
 @njit(cache=True)
+def _set(best, s, i, t, x, y, d):
+    best[0] = s
+    best[1] = i
+    best[2] = t
+    best[3] = x
+    best[4] = y
+    best[5] = d
+
+
+@njit(cache=True)
 def nearest_on_path(anchors, sub_start, closed, x, y):
     """(subpath, segment, t, px, py, distance) of the point nearest (x, y).
 
@@ -39,7 +49,7 @@ def nearest_on_path(anchors, sub_start, closed, x, y):
         if m == 1:
             d = math.hypot(anchors[a0, 0] - x, anchors[a0, 1] - y)
             if d < best[5]:
-                best[:] = (s, 0, 0.0, anchors[a0, 0], anchors[a0, 1], d)
+                _set(best, s, 0, 0.0, anchors[a0, 0], anchors[a0, 1], d)
             continue
         nseg = m if closed[s] else m - 1
         for i in range(nseg):
@@ -75,5 +85,5 @@ def nearest_on_path(anchors, sub_start, closed, x, y):
                 qy = _bez(py[0], py[1], py[2], py[3], t)
                 d = math.sqrt(bd)
             if d < best[5]:
-                best[:] = (s, i, t, qx, qy, d)
+                _set(best, s, i, t, qx, qy, d)
     return best
