@@ -251,3 +251,43 @@ def test_serve_refuses_to_start_without_a_secret(tmp_path):
     r = subprocess.run([sys.executable, "-m", "wiretuner_gl.cli", "serve", "--port", "0", "--database",
                         str(tmp_path / "x.sqlite")], capture_output=True, text=True, env=env, timeout=30)
     assert r.returncode == 2 and "WIRETUNER_JWT_SECRET" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_edits_made_offline_survive_quitting_and_upload_after_reopening(tmp_path, sqlite_gateway, authority):
+    from wiretuner_gl.sync.live import LiveDocument
+
+    (a, b), sh = _pair(tmp_path, sqlite_gateway, authority, "reopen")
+    layer = sh.parent
+    acked_first = set(a.acked)
+    a.client.go_offline(60)
+    time.sleep(0.05)
+    made = []
+    for i in range(5):
+        s = Shape(a.session.ids.new("shape"), layer, a.session.next_order(layer), RectGeom(i, i, 5, 5))
+        a.session.apply([T.ObjectCreated(s)])
+        made.append(s.id)
+    path = a.session.store.path
+    a.close()
+    a.session.close()  # the user quits while offline
+    b.session.apply([T.ObjectDeleted(sh)])
+    b.sync()
+    a2 = LiveDocument.open_journal(path, [sqlite_gateway.url], "reopen",
+                                   lambda: authority.mint("user-u0", "reopen", "editor"), ping_interval=0.3)
+    assert [len(p.eids) for p in a2.replica.pending] == [1] * 5  # exactly the unacknowledged edits, as they were made
+    a2.start()
+    try:
+        for c in (a2, b, a2, b):
+            c.sync()
+        assert all(m in b.session.doc.objects for m in made) and sh.id not in a2.session.doc.objects
+        assert a2.state_hash == b.state_hash == a2.session.doc.state_hash()
+        assert acked_first <= a2.acked
+        with sqlite3.connect(sqlite_gateway.gateway.storage.path) as db:
+            eids = [r[0] for r in db.execute("SELECT eid FROM events WHERE doc = 'reopen'")]
+        assert len(eids) == len(set(eids))
+        a2.session.undo()  # undo still knows the user's own last operation
+        a2.sync()
+        b.sync()
+        assert made[-1] not in b.session.doc.objects
+    finally:
+        a2.close()
+        b.close()

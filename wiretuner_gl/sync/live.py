@@ -34,17 +34,76 @@ class LiveDocument:
                  ping_interval: float = 10.0, chaos: Chaos | None = None, backoff=None):
         self.session = session
         self.document = document
-        self.replica = Replica(session.committed, 0) if session.store.count() == 0 else Replica()
-        if session.store.count():
-            # The journal holds this user's edits but not the others': start from the server's log.
-            session.committed = session.doc = self.replica.view
-        self.client = SyncClient(urls, document, session.actor, tokens, since=self.replica.seq,
+        self.replica = Replica()
+        store = session.store
+        known = store.setting("sync.document")
+        if known is not None and known != document:
+            raise ValueError(f"{store.name}: journal of shared document {known!r}, not {document!r}")
+        if known is None and not store.read_only:
+            store.set_setting("sync.document", document)
+            if store.setting("local_actor") is None:
+                store.set_setting("local_actor", session.actor)
+        self._watermark = int(store.setting("sync.resolved", 0))  # own counters up to here are acked or rejected
+        self._saved_watermark = self._watermark
+        self._saved_at = time.monotonic()
+        unsent = self._journal_batches()
+        # The journal holds this user's edits, not the others': the document comes from the server's log.
+        self.replica.restore(unsent)
+        session.committed = session.doc = self.replica.view
+        self.client = SyncClient(urls, document, session.actor, tokens, since=0,
                                  ping_interval=ping_interval, chaos=chaos, backoff=backoff)
+        for b in unsent:
+            self.client.submit(b.message())
         self.dropped: list[Dropped] = []
         self.acked: set[str] = set()  # ids of this user's events that are in the server's log
         self.peers: dict[str, dict] = {}
         self.connected = False
         session.listeners.append(self._on_local)
+
+    @classmethod
+    def open_journal(cls, path, urls, document: str, tokens: TokenProvider, *, actor: str | None = None,
+                     **kw) -> "LiveDocument":
+        """Reopen the local journal of a shared document (e.g. after quitting while offline): the
+        document is rebuilt from the gateway, and edits it never acknowledged are uploaded again."""
+        from ..model.document import Document
+        from ..store.file import EventStore
+        from ..store.loader import LoadResult
+
+        store = EventStore.open(path)
+        actor = actor or store.setting("local_actor")
+        if actor is None:
+            raise ValueError(f"{path}: no local actor recorded; not a shared-document journal")
+        return cls(DocumentSession(store, LoadResult(Document(), 0), actor), urls, document, tokens, **kw)
+
+    def _journal_batches(self) -> list[Batch]:
+        """Own events after the watermark, regrouped exactly as they were appended (one append, one batch)."""
+        out: list[Batch] = []
+        last_key = None
+        actor = self.session.actor
+        for r in self.session.store.records():
+            if r.actor != actor or _counter(r.eid) <= self._watermark:
+                continue
+            key = (r.group, r.ts, r.cause)
+            if key != last_key:
+                out.append(Batch(r.group, r.cause, [], []))
+                last_key = key
+            out[-1].eids.append(r.eid)
+            out[-1].events.append(r.event)
+        return out
+
+    def _resolved(self, eids) -> None:
+        for e in eids:
+            n = _counter(e)
+            if n > self._watermark:
+                self._watermark = n
+
+    def save_progress(self, force: bool = False) -> None:
+        """Persist how far the server has answered for our edits (at most once a second)."""
+        if self._watermark == self._saved_watermark or self.session.store.read_only:
+            return
+        if force or time.monotonic() - self._saved_at > 1.0:
+            self.session.store.set_setting("sync.resolved", self._watermark)
+            self._saved_watermark, self._saved_at = self._watermark, time.monotonic()
 
     def start(self) -> "LiveDocument":
         self.client.start()
@@ -52,6 +111,11 @@ class LiveDocument:
 
     def close(self) -> None:
         self.client.stop()
+        self.drain()
+        try:
+            self.save_progress(force=True)
+        except Exception:  # the store may already be closed by its owner
+            pass
         if self._on_local in self.session.listeners:
             self.session.listeners.remove(self._on_local)
 
@@ -78,10 +142,13 @@ class LiveDocument:
             kind = item[0]
             if kind == "records":
                 n = self.replica.receive(item[1])
-                self.acked.update(r.eid for r in item[1] if r.actor == self.session.actor)
+                own = [r.eid for r in item[1] if r.actor == self.session.actor]
+                self.acked.update(own)
+                self._resolved(own)
                 res.applied += n
                 changed |= n > 0
             elif kind == "reject":
+                self._resolved(item[1])
                 d = self.replica.reject(item[1], item[3])
                 if d is not None:
                     self.session.history.drop(d.group)
@@ -99,6 +166,7 @@ class LiveDocument:
         if changed:
             self._adopt()
         self.dropped.extend(res.dropped)
+        self.save_progress()
         return res
 
     def _adopt(self) -> None:
@@ -131,3 +199,8 @@ class LiveDocument:
     @property
     def state_hash(self) -> str:
         return self.replica.confirmed.state_hash()
+
+
+def _counter(eid: str) -> int:
+    n = eid.rpartition(":")[2]
+    return int(n) if n.isdigit() else 0

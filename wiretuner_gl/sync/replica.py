@@ -63,6 +63,14 @@ class Replica:
             self._by_eid[e] = batch
         self.view = reduce_all(self.view, batch.events)
 
+    def restore(self, batches: Iterable[Batch]) -> None:
+        """Pending batches from a previous run (the offline journal); shown where they still apply."""
+        for b in batches:
+            self.pending.append(b)
+            for e in b.eids:
+                self._by_eid[e] = b
+        self.rebase()
+
     def receive(self, records: Iterable[Record]) -> int:
         """Apply server records in seq order (older or repeated ones are ignored); returns how many applied."""
         applied = []
