@@ -46,19 +46,42 @@ def points_bounds(pts) -> Bounds | None:
     return Bounds(min(xs), min(ys), max(xs), max(ys))
 
 
-def _control_points(node):
+def _outlines(node):
+    """Each subpath as (anchors as (x, y, in_dx, in_dy, out_dx, out_dy), closed)."""
     if isinstance(node, Shape):
-        outline, _ = geom_outline(node.geom)
-        for x, y, ix, iy, ox, oy in outline:
-            yield x, y
-            yield x + ix, y + iy
-            yield x + ox, y + oy
+        yield geom_outline(node.geom)
     else:
         for sp in node.subpaths:
-            for a in sp.anchors:
-                yield a.x, a.y
-                yield a.x + a.in_x, a.y + a.in_y
-                yield a.x + a.out_x, a.y + a.out_y
+            yield [(a.x, a.y, a.in_x, a.in_y, a.out_x, a.out_y) for a in sp.anchors], sp.closed
+
+
+def _cubic_extrema(p0, p1, p2, p3):
+    """Parameter values in (0, 1) where one coordinate of the cubic has a turning point."""
+    a = -p0 + 3 * p1 - 3 * p2 + p3
+    b = 2 * (p0 - 2 * p1 + p2)
+    c = p1 - p0
+    if abs(a) < 1e-12:
+        return [-c / b] if abs(b) > 1e-12 and 0 < -c / b < 1 else []
+    disc = b * b - 4 * a * c
+    if disc < 0:
+        return []
+    r = math.sqrt(disc)
+    return [t for t in ((-b + r) / (2 * a), (-b - r) / (2 * a)) if 0 < t < 1]
+
+
+def _tight_points(node):
+    """Anchors plus each curve's extreme points: the exact box of the outline (tighter than the hull)."""
+    for pts, closed in _outlines(node):
+        segs = list(zip(pts, pts[1:])) + ([(pts[-1], pts[0])] if closed and len(pts) > 1 else [])
+        for x, y, *_ in pts:
+            yield x, y
+        for a, b in segs:
+            xs = (a[0], a[0] + a[4], b[0] + b[2], b[0])
+            ys = (a[1], a[1] + a[5], b[1] + b[3], b[1])
+            for t in _cubic_extrema(*xs) + _cubic_extrema(*ys):
+                u = 1 - t
+                w = (u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t)
+                yield sum(k * v for k, v in zip(w, xs)), sum(k * v for k, v in zip(w, ys))
 
 
 def _tangents(sp):
@@ -118,7 +141,7 @@ def node_bounds(node, tree) -> Bounds | None:
                 b = cb if b is None else b.union(cb)
         return b.transformed(node.transform) if b is not None else None
     if isinstance(node, (Path, Shape)):
-        b = points_bounds(list(_control_points(node)))
+        b = points_bounds(list(_tight_points(node)))
         if b is None:
             return None
         st = node.style.stroke

@@ -8,6 +8,7 @@ Quadratics are raised to cubics exactly; elliptical arcs become one cubic per <=
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -22,12 +23,56 @@ _ARGS = {"M": 2, "L": 2, "H": 1, "V": 1, "C": 6, "S": 4, "Q": 4, "T": 2, "A": 7,
 Raw = list
 
 
+@functools.lru_cache(maxsize=4096)
+def anchor_keys(n: int) -> tuple[str, ...]:
+    """Order keys for n anchors: the same for every subpath of n anchors, so computed once."""
+    return tuple(keys_between(None, None, n))
+
+
 class PathDataError(ValueError):
     pass
 
 
+_TOKEN = re.compile(r"[MmZzLlHhVvCcSsQqTt]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_VALID = re.compile(r"[\s,]*(?:(?:[MmZzLlHhVvCcSsQqTt]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)[\s,]*)*")
+
+
+def _scan_fast(d: str):
+    """Path data without arcs, already known to be only commands and numbers: one regex pass."""
+    tokens = _TOKEN.findall(d)
+    i, n = 0, len(tokens)
+    cmd = None
+    while i < n:
+        t = tokens[i]
+        if t[0].isalpha():
+            cmd = t
+            i += 1
+            if t in "Zz":
+                yield t, ()
+                continue
+        elif cmd is None or cmd in "Zz":
+            raise PathDataError(f"expected a command before {t!r}")
+        if cmd not in ("M", "m") and cmd is not None and i <= 1:
+            raise PathDataError("path data must start with a moveto")
+        k = _ARGS[cmd.upper()]
+        if i + k > n or any(tokens[j][0].isalpha() and tokens[j] not in "eE" for j in range(i, i + k)):
+            raise PathDataError(f"too few numbers for {cmd!r}")
+        args = [float(tokens[j]) for j in range(i, i + k)]
+        if any(not math.isfinite(v) for v in args):
+            raise PathDataError("number out of range")
+        i += k
+        yield cmd, args
+        if cmd == "M":
+            cmd = "L"
+        elif cmd == "m":
+            cmd = "l"
+
+
 def _scan(d: str):
     """Yield (command, args) with implicit repeats expanded; raise PathDataError at the first error."""
+    if "a" not in d.lower() and _VALID.fullmatch(d):
+        yield from _scan_fast(d)
+        return
     i, n = 0, len(d)
     cmd = None
     first = True
@@ -253,7 +298,7 @@ def raw_to_subpaths(raw: list[Raw], eps: float = 1e-9) -> list[Subpath]:
             if abs(last[0] - first[0]) <= eps and abs(last[1] - first[1]) <= eps:
                 first[2], first[3] = last[2], last[3]
                 pts.pop()
-        keys = keys_between(None, None, len(pts))
+        keys = anchor_keys(len(pts))
         anchors = tuple(
             Anchor(k, x, y, ix, iy, ox, oy, _kind(ix, iy, ox, oy)) for k, (x, y, ix, iy, ox, oy) in zip(keys, pts)
         )

@@ -6,6 +6,7 @@ Transform lists and number lists are a small grammar of numbers and keywords, sc
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -135,6 +136,11 @@ def parse_color(text: str, current: Color | None = None) -> Color | None:
     t = text.strip()
     if t.lower() == "currentcolor":
         return current
+    return _parse_color(t)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_color(t: str) -> Color | None:
     try:
         c = color4.parse_color(t)
     except Exception:  # tinycss2 raises assorted errors on malformed functions
