@@ -18,6 +18,8 @@ import gc
 import hashlib
 import json
 import struct
+import time
+from dataclasses import replace
 
 import immutables
 import numpy as np
@@ -46,8 +48,29 @@ def _style_text(style: Style) -> str:
     return canonical_json(encode(style))
 
 
-def encode_node(node) -> bytes:
-    """The chunk for one node."""
+_PACK6 = struct.Struct("<6d").pack
+
+
+def _anchor_entry(a: Anchor) -> tuple:
+    """(anchor, packed float64 row, canonical JSON fragment) of one anchor.
+
+    The fragment is formatted here rather than through json.dumps because a snapshot of a large
+    document formats hundreds of thousands of anchors: sorted keys written out, floats through
+    float.__repr__ exactly as json.dumps writes them, strings through json.dumps. Tests compare it
+    with canonical_json(encode(anchor)) on random values.
+    """
+    x, y, ix, iy, ox, oy = float(a.x), float(a.y), float(a.in_x), float(a.in_y), float(a.out_x), float(a.out_y)
+    frag = (f'{{"in_x":{ix!r},"in_y":{iy!r},"key":{_jstr(a.key)},"kind":{_jstr(a.kind)},'
+            f'"out_x":{ox!r},"out_y":{oy!r},"x":{x!r},"y":{y!r}}}').encode("utf-8")
+    return a, _PACK6(x, y, ix, iy, ox, oy), frag
+
+
+def _jstr(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def encode_node(node, anchors: dict | None = None) -> bytes:
+    """The chunk for one node (`anchors`: a cache id -> _anchor_entry, reused across snapshots)."""
     floats = b""
     if isinstance(node, Path):
         counts, closed, keys, kinds, rows = [], [], [], [], []
@@ -57,9 +80,14 @@ def encode_node(node) -> bytes:
             for a in sp.anchors:
                 keys.append(a.key)
                 kinds.append(_KIND_CHAR[a.kind])
-                rows.append((a.x, a.y, a.in_x, a.in_y, a.out_x, a.out_y))
-        if rows:
-            floats = np.asarray(rows, "<f8").tobytes()
+                if anchors is None:
+                    rows.append(_PACK6(a.x, a.y, a.in_x, a.in_y, a.out_x, a.out_y))
+                else:
+                    e = anchors.get(id(a))
+                    if e is None or e[0] is not a:
+                        e = anchors[id(a)] = _anchor_entry(a)
+                    rows.append(e[1])
+        floats = b"".join(rows)
         meta = ["p", node.id, node.parent, node.order, node.name, node.fill_rule, _style_text(node.style),
                 [float(v) for v in node.transform], node.visible, node.locked, counts, closed, keys, "".join(kinds)]
     elif isinstance(node, Shape):
@@ -225,18 +253,44 @@ def chunk_hash(chunk: bytes) -> bytes:
     return hashlib.sha256(chunk).digest()[:16]
 
 
-class NodeEncoder:
-    """Chunks, chunk hashes and canonical fragments of nodes, cached by node identity."""
+def path_fragment(node: Path, anchors: dict) -> bytes:
+    """fragment(node) for a path, assembled from cached anchor fragments (anchors are shared
+    between versions of a path, so an edit re-formats only the anchors it replaced)."""
+    base = canonical_json(encode(replace(node, subpaths=()))).encode("utf-8")
+    subs = []
+    for sp in node.subpaths:
+        parts = []
+        for a in sp.anchors:
+            e = anchors.get(id(a))
+            if e is None or e[0] is not a:
+                e = anchors[id(a)] = _anchor_entry(a)
+            parts.append(e[2])
+        subs.append(b'{"anchors":[' + b",".join(parts) + (b'],"closed":true}' if sp.closed else b'],"closed":false}'))
+    # `"subpaths":[]` can only be the key: inside JSON strings every quote is escaped
+    return base.replace(b'"subpaths":[]', b'"subpaths":[' + b",".join(subs) + b"]", 1)
 
-    def __init__(self):
+
+class NodeEncoder:
+    """Chunks, chunk hashes and canonical fragments of nodes, cached by node (and anchor) identity.
+
+    `yield_every`: after that many nodes encoded, sleep(0) to hand the GIL to other threads, so a
+    background snapshot never holds the editor's main thread for more than a fraction of a ms.
+    """
+
+    def __init__(self, yield_every: int = 0):
         self._cache: dict[int, tuple] = {}
+        self._anchors: dict[int, tuple] = {}
+        self._live_anchors = 0
+        self.yield_every = yield_every
 
     def entries(self, doc: Document) -> tuple[list[tuple], tuple[int, int, int]]:
         """(node, chunk, chunk hash, fragment) for every node in canonical order, and section sizes."""
-        cache = self._cache
+        cache, anchors = self._cache, self._anchors
         new: dict[int, tuple] = {}
         out = []
         sizes = []
+        ye = self.yield_every
+        work = 0
         for table in (doc.artboards, doc.layers, doc.objects):
             keys = sorted(table.keys())
             sizes.append(len(keys))
@@ -244,11 +298,22 @@ class NodeEncoder:
                 node = table[k]
                 e = cache.get(id(node))
                 if e is None or e[0] is not node:
-                    c = encode_node(node)
-                    e = (node, c, chunk_hash(c), fragment(node))
+                    c = encode_node(node, anchors)
+                    e = (node, c, chunk_hash(c), path_fragment(node, anchors) if type(node) is Path else fragment(node))
+                    work += 1 + (len(c) >> 10)
                 new[id(node)] = e
                 out.append(e)
+                if ye:
+                    work += 1
+                    if work >= ye:
+                        work = 0
+                        time.sleep(0)
         self._cache = new  # drop nodes no longer in the document
+        if len(anchors) > 2 * self._live_anchors + 4096:  # drop anchors no longer in the document
+            live = {id(a): anchors[id(a)] for e in out if type(e[0]) is Path for sp in e[0].subpaths for a in sp.anchors
+                    if id(a) in anchors and anchors[id(a)][0] is a}
+            self._anchors = live
+            self._live_anchors = len(live)
         return out, tuple(sizes)
 
     def state_hash(self, doc: Document) -> str:

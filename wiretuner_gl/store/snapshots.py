@@ -1,7 +1,7 @@
 """Snapshots: stored document states at a seq, each with its state hash (trusted only if it verifies).
 
 A snapshot row holds seq, time, format, codec, logical size, the state hash (SHA-256 of the
-canonical JSON, computed when written) and a manifest (`data`, zlib) listing one content-addressed
+canonical JSON, computed when written) and a manifest (`data`) listing one content-addressed
 chunk per node; `digest` is the SHA-256 of the manifest. Chunks live in `snapshot_chunks`, keyed
 by a 128-bit SHA-256 prefix of their bytes, and are shared by every snapshot that holds the node.
 
@@ -22,7 +22,6 @@ import sqlite3
 import struct
 import threading
 import time
-import zlib
 
 import numpy as np
 
@@ -32,7 +31,7 @@ from .snapshot_codec import (NodeEncoder, SnapshotInvalid, chunk_hash, decode_no
                              fragment, hash_fragments)
 
 FORMAT = 2  # snapshot payload format (schema v2 introduced snapshots)
-CODEC = "chunks1+zlib"  # manifest zlib level 1; chunks raw (float64 coordinates barely compress)
+CODEC = "chunks1"  # no compressor: chunk hashes and float64 coordinates barely compress, and zlib costs ms
 DEFAULT_EVERY_EVENTS = 500
 DEFAULT_EVERY_SECONDS = 600.0
 _MAGIC = b"WTM1"
@@ -43,58 +42,89 @@ _MHDR = struct.Struct("<4sIII")
 
 
 class SnapshotWriter:
-    """Writes snapshots of one store, re-encoding only nodes changed since its previous snapshot."""
+    """Writes snapshots of one store, re-encoding only nodes changed since its previous snapshot.
 
-    def __init__(self, store: EventStore):
+    With `own_connection` (the background snapshotter) it writes through a second SQLite
+    connection in short transactions (at most 64 new chunks each), so the editor's appends on the
+    store's connection wait at most one short transaction for the file's write lock.
+    """
+
+    CHUNKS_PER_TX = 64
+
+    def __init__(self, store: EventStore, *, own_connection: bool = False, yield_every: int = 0):
         self.store = store
-        self.encoder = NodeEncoder()
+        self.encoder = NodeEncoder(yield_every)
         self._ids: dict[bytes, int] = {}  # chunk hash -> row id in this store
+        self.conn = None
+        if own_connection:
+            sync = store.conn.execute("PRAGMA synchronous").fetchone()[0]
+            self.conn = sqlite3.connect(str(store.path), isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA busy_timeout = 10000")
+            self.conn.execute(f"PRAGMA synchronous = {int(sync)}")
 
-    def write(self, doc: Document, seq: int, *, ts: float | None = None) -> dict:
-        """Store a snapshot of doc (the state after event `seq`); returns its summary."""
-        t0 = time.perf_counter()
-        entries, (na, nl, no) = self.encoder.entries(doc)
-        frags = [e[3] for e in entries]
-        state_hash = hash_fragments(frags[:na], frags[na : na + nl], frags[na + nl :])
-        t_enc = time.perf_counter()
-        store = self.store
-        store._writable()
-        ids_cache = dict(self._ids)
-        new_bytes = 0
-        with store._lock:
-            conn = store.conn
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def _tx(self, fn):
+        conn = self.conn or self.store.conn
+        lock = None if self.conn is not None else self.store._lock
+        if lock is not None:
+            lock.acquire()
+        try:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                ids = []
-                for _, chunk, h, _ in entries:
-                    cid = ids_cache.get(h)
-                    if cid is None:
-                        cur = conn.execute("INSERT OR IGNORE INTO snapshot_chunks(hash, data) VALUES (?, ?)", (h, chunk))
-                        if cur.rowcount == 1:
-                            cid = cur.lastrowid
-                            new_bytes += len(chunk)
-                        else:
-                            cid = conn.execute("SELECT id FROM snapshot_chunks WHERE hash = ?", (h,)).fetchone()[0]
-                        ids_cache[h] = cid
-                    ids.append(cid)
-                manifest = _MHDR.pack(_MAGIC, na, nl, no) + np.asarray(ids, "<i8").tobytes() + b"".join(e[2] for e in entries)
-                data = zlib.compress(manifest, 1)
-                size = len(data) + sum(len(e[1]) for e in entries)
-                conn.execute(
-                    "INSERT OR REPLACE INTO snapshots(seq, ts, format, codec, size, state_hash, data, digest) "
-                    "VALUES (?,?,?,?,?,?,?,?)",
-                    (seq, time.time() if ts is None else ts, FORMAT, CODEC, size, state_hash, data,
-                     hashlib.sha256(data).hexdigest()),
-                )
+                out = fn(conn)
                 conn.execute("COMMIT")
+                return out
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-        self._ids = {h: ids_cache[h] for _, _, h, _ in entries}  # only chunks still in use stay cached
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def write(self, doc: Document, seq: int, *, ts: float | None = None) -> dict:
+        """Store a snapshot of doc (the state after event `seq`); returns its summary."""
+        t0 = time.perf_counter()
+        c0 = time.thread_time()
+        entries, (na, nl, no) = self.encoder.entries(doc)
+        frags = [e[3] for e in entries]
+        state_hash = hash_fragments(frags[:na], frags[na : na + nl], frags[na + nl :])
+        t_enc = time.perf_counter()
+        self.store._writable()
+        ids_cache = dict(self._ids)
+        new = [(e[2], e[1]) for e in entries if e[2] not in ids_cache]
+        new = list(dict(new).items())  # one insert per distinct chunk
+        new_bytes = 0
+
+        def insert(conn, batch):
+            nonlocal new_bytes
+            for h, chunk in batch:
+                cur = conn.execute("INSERT OR IGNORE INTO snapshot_chunks(hash, data) VALUES (?, ?)", (h, chunk))
+                if cur.rowcount == 1:
+                    ids_cache[h] = cur.lastrowid
+                    new_bytes += len(chunk)
+                else:
+                    ids_cache[h] = conn.execute("SELECT id FROM snapshot_chunks WHERE hash = ?", (h,)).fetchone()[0]
+
+        for i in range(0, len(new), self.CHUNKS_PER_TX):
+            self._tx(lambda conn, b=new[i : i + self.CHUNKS_PER_TX]: insert(conn, b))
+            if self.conn is not None:
+                time.sleep(0)
+        ids = [ids_cache[e[2]] for e in entries]
+        manifest = _MHDR.pack(_MAGIC, na, nl, no) + np.asarray(ids, "<i8").tobytes() + b"".join(e[2] for e in entries)
+        data = manifest
+        size = len(data) + sum(len(e[1]) for e in entries)
+        row = (seq, time.time() if ts is None else ts, FORMAT, CODEC, size, state_hash, data, hashlib.sha256(data).hexdigest())
+        self._tx(lambda conn: conn.execute(
+            "INSERT OR REPLACE INTO snapshots(seq, ts, format, codec, size, state_hash, data, digest) VALUES (?,?,?,?,?,?,?,?)", row))
+        self._ids = {e[2]: ids_cache[e[2]] for e in entries}  # only chunks still in use stay cached
         t1 = time.perf_counter()
         return {"seq": seq, "state_hash": state_hash, "size": size, "new_bytes": new_bytes,
-                "encode_ms": (t_enc - t0) * 1e3, "total_ms": (t1 - t0) * 1e3}
+                "encode_ms": (t_enc - t0) * 1e3, "total_ms": (t1 - t0) * 1e3, "cpu_ms": (time.thread_time() - c0) * 1e3}
 
 
 def write_snapshot(store: EventStore, doc: Document, seq: int) -> dict:
@@ -127,9 +157,9 @@ def _manifest(store: EventStore, seq: int) -> tuple[tuple[int, int, int], list[i
     if type(data) is not bytes or hashlib.sha256(data).hexdigest() != digest:
         raise SnapshotInvalid("manifest digest mismatch")
     try:
-        raw = zlib.decompress(data)
+        raw = data
         magic, na, nl, no = _MHDR.unpack_from(raw, 0)
-    except (zlib.error, struct.error) as exc:
+    except struct.error as exc:
         raise SnapshotInvalid(f"manifest unreadable ({exc})") from None
     n = na + nl + no
     if magic != _MAGIC or len(raw) != _MHDR.size + 24 * n:
@@ -253,7 +283,7 @@ class Snapshotter:
         self.session = session
         self.every_events = int(every_events or store.setting("snapshot_every_events", DEFAULT_EVERY_EVENTS))
         self.every_seconds = float(every_seconds or store.setting("snapshot_every_seconds", DEFAULT_EVERY_SECONDS))
-        self.writer = SnapshotWriter(store)
+        self.writer = SnapshotWriter(store, own_connection=True, yield_every=64)
         rows = store.raw_rows("SELECT max(seq) FROM snapshots")
         self.last_seq = rows[0][0] or 0
         self.last_time = time.monotonic()
@@ -323,3 +353,4 @@ class Snapshotter:
             self._cv.notify_all()
         if self._thread is not None:
             self._thread.join()
+        self.writer.close()
