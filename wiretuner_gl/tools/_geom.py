@@ -1,8 +1,7 @@
-"""Hit testing, bounds and nearest-point for the tools, in plain Python.
-
-Why hand-written: wiretuner_gl/geometry (numba kernels) is being written in parallel; the tools
-need only a few small queries on a handful of paths per click, so this module is the stand-in
-behind `geometry_api` below and can be switched to the kernels without touching the tools.
+"""Geometry the tools need: hit testing, bounds, marquee and nearest point come from the numba
+kernels in wiretuner_gl.geometry (geometry.query); what stays here is tool-side glue (which
+object a click selects, editability, paint order) and the small curve helpers overlays and
+anchor insertion use (outline, segments, de Casteljau split, display flattening).
 Coordinates: object geometry is local; `world_transform` composes group transforms down the tree.
 """
 
@@ -11,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Iterable
 
+from ..geometry import query as Q
 from ..model.document import Document
 from ..model.nodes import Anchor, Group, Layer, Path, Shape
 from ..model.shapes import geom_outline
@@ -104,31 +104,6 @@ def flatten(node, m: Transform, tol: float = 0.25) -> list[tuple[list[tuple[floa
     return out
 
 
-def control_bounds(node, m: Transform) -> Rect | None:
-    """A cheap box that contains the object (Bézier convex hull property)."""
-    xs, ys = [], []
-    for anchors, _ in outline(node):
-        for a in anchors:
-            for dx, dy in ((0, 0), (a[2], a[3]), (a[4], a[5])):
-                x, y = apply(m, a[0] + dx, a[1] + dy)
-                xs.append(x)
-                ys.append(y)
-    if not xs:
-        return None
-    return (min(xs), min(ys), max(xs), max(ys))
-
-
-def tight_bounds(node, m: Transform) -> Rect | None:
-    xs, ys = [], []
-    for pts, _ in flatten(node, m, 0.1):
-        for x, y in pts:
-            xs.append(x)
-            ys.append(y)
-    if not xs:
-        return None
-    return (min(xs), min(ys), max(xs), max(ys))
-
-
 def union(rects: Iterable[Rect | None]) -> Rect | None:
     rs = [r for r in rects if r is not None]
     if not rs:
@@ -137,12 +112,7 @@ def union(rects: Iterable[Rect | None]) -> Rect | None:
 
 
 def object_bounds(doc: Document, obj_id: str) -> Rect | None:
-    node = doc.objects.get(obj_id)
-    if isinstance(node, Group):
-        return union(object_bounds(doc, c) for c in doc.children(obj_id))
-    if node is None:
-        return None
-    return tight_bounds(node, world_transform(doc, obj_id))
+    return Q.object_bounds(doc, obj_id)
 
 
 def selection_bounds(doc: Document, ids: Iterable[str]) -> Rect | None:
@@ -156,45 +126,13 @@ def _dist_seg(px, py, ax, ay, bx, by) -> tuple[float, float]:
     return math.hypot(px - (ax + t * dx), py - (ay + t * dy)), t
 
 
-def _winding(rings, px, py) -> tuple[int, int]:
-    """(nonzero winding number, crossing count) of point against closed rings."""
-    wn = 0
-    cross = 0
-    for pts in rings:
-        n = len(pts)
-        for i in range(n):
-            (x0, y0), (x1, y1) = pts[i], pts[(i + 1) % n]
-            if y0 <= py < y1 or y1 <= py < y0:
-                x = x0 + (py - y0) * (x1 - x0) / (y1 - y0)
-                if x > px:
-                    cross += 1
-                    wn += 1 if y1 > y0 else -1
-    return wn, cross
-
-
 def hits_object(doc: Document, obj_id: str, x: float, y: float, tol: float) -> bool:
     node = doc.objects.get(obj_id)
     if node is None or not getattr(node, "visible", True):
         return False
     if isinstance(node, Group):
         return any(hits_object(doc, c, x, y, tol) for c in doc.children(obj_id))
-    m = world_transform(doc, obj_id)
-    cb = control_bounds(node, m)
-    stroke = node.style.stroke
-    half = (stroke.width / 2 * math.sqrt(abs(m[0] * m[3] - m[1] * m[2])) if stroke else 0.0) + tol
-    if cb is None or not (cb[0] - half <= x <= cb[2] + half and cb[1] - half <= y <= cb[3] + half):
-        return False
-    polys = flatten(node, m, 0.25)
-    for pts, closed in polys:
-        ring = pts + [pts[0]] if closed else pts
-        for i in range(len(ring) - 1):
-            if _dist_seg(x, y, *ring[i], *ring[i + 1])[0] <= half:
-                return True
-    if node.style.fill is not None:
-        wn, cross = _winding([p for p, _ in polys if len(p) > 2], x, y)
-        rule = getattr(node, "fill_rule", "nonzero")
-        return (cross % 2 == 1) if rule == "evenodd" else wn != 0
-    return False
+    return Q.hit_object(doc, obj_id, x, y, tol)
 
 
 def layer_of(doc: Document, obj_id: str) -> str | None:
@@ -241,39 +179,18 @@ def paint_order(doc: Document) -> list[str]:
 
 def pick(doc: Document, x: float, y: float, tol: float) -> str | None:
     """The frontmost editable leaf object under (x, y), or None."""
-    for oid in reversed(paint_order(doc)):
-        if editable(doc, oid) and hits_object(doc, oid, x, y, tol):
-            return oid
-    return None
+    return Q.hit_test(doc, x, y, tol)
 
 
 def in_rect(doc: Document, rect: Rect) -> list[str]:
-    """Editable leaf objects whose bounds intersect rect (document space)."""
-    x0, y0, x1, y1 = rect
-    out = []
-    for oid in paint_order(doc):
-        if not editable(doc, oid):
-            continue
-        b = object_bounds(doc, oid)
-        if b and b[0] <= x1 and b[2] >= x0 and b[1] <= y1 and b[3] >= y0:
-            out.append(oid)
-    return out
+    """Editable leaf objects whose outline or fill touches rect (document space)."""
+    return [o for o in Q.objects_in_rect(doc, *rect) if editable(doc, o)]
 
 
-def nearest_on_path(path: Path, m: Transform, x: float, y: float) -> tuple[float, int, int, float] | None:
-    """(distance, subpath index, segment index, t) of the point on path nearest to (x, y) (document space)."""
-    best = None
-    for si, (anchors, closed) in enumerate(outline(path)):
-        for gi, s in enumerate(segments(anchors, closed)):
-            n = 48
-            prev = apply(m, *s[0])
-            for i in range(1, n + 1):
-                cur = apply(m, *cubic_point(s, i / n))
-                d, u = _dist_seg(x, y, *prev, *cur)
-                if best is None or d < best[0]:
-                    best = (d, si, gi, (i - 1 + u) / n)
-                prev = cur
-    return best
+def nearest_on_path(doc: Document, oid: str, x: float, y: float):
+    """(distance, subpath index, segment index, t) of the point of oid nearest to (x, y)."""
+    n = Q.nearest_point(doc, oid, x, y)
+    return None if n is None else (n.distance, n.subpath, n.segment, n.t)
 
 
 def anchor_world(path: Path, m: Transform, a: Anchor) -> dict[str, tuple[float, float]]:

@@ -282,8 +282,7 @@ class DirectSelectionTool(Tool):
         return [Apply(tuple(events)), SelectAnchors(frozenset({(p.id, key)}))]
 
     def _insert_anchor(self, ctx, p: Path, x, y):
-        m = G.world_transform(ctx.doc, p.id)
-        near = G.nearest_on_path(p, m, x, y)
+        near = G.nearest_on_path(ctx.doc, p.id, x, y)
         if near is None or near[0] > ctx.tolerance() * 2:
             return []
         _, si, gi, t = near

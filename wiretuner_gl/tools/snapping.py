@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..geometry import query as Q
 from ..model.document import Document
 from ..model.nodes import Path, Shape
 from ..model.values import apply
@@ -57,6 +58,5 @@ class Snapper:
             if best is not None:
                 return best
         if s.grid and s.grid_size > 0:
-            g = s.grid_size
-            return (round(x / g) * g, round(y / g) * g)
+            return Q.snap_to_grid(x, y, s.grid_size)
         return (x, y)
