@@ -73,8 +73,8 @@ def _cap(out, n, px, py, dx, dy, hw, cap, tol):
 def _join(out, n, px, py, d0x, d0y, d1x, d1y, hw, join, miter_limit, tol):
     cross = d0x * d1y - d0y * d1x
     dot = d0x * d1x + d0y * d1y
-    if abs(cross) < 1e-12 and dot > 0:
-        return out, n
+    if dot > 0 and hw * abs(cross) < tol:
+        return out, n  # the wedge between the segments is narrower than the tolerance
     s = -1.0 if cross > 0 else 1.0
     ax = px + s * (-d0y) * hw
     ay = py + s * d0x * hw

@@ -77,19 +77,30 @@ def _emit(out, n, e, l, r, ya, xla, xra, yb):
     xlb = _x_at(e, l, yb)
     xrb = _x_at(e, r, yb)
     if yb > ya and (xra > xla or xrb > xlb):
-        out[n, 0] = xla
-        out[n, 1] = ya
-        out[n + 1, 0] = xra
-        out[n + 1, 1] = ya
-        out[n + 2, 0] = xrb
-        out[n + 2, 1] = yb
-        out[n + 3, 0] = xla
-        out[n + 3, 1] = ya
-        out[n + 4, 0] = xrb
-        out[n + 4, 1] = yb
-        out[n + 5, 0] = xlb
-        out[n + 5, 1] = yb
-        n += 6
+        if xra > xla:  # upper triangle (absent when the trapezoid's top is a point)
+            out[n, 0] = xla
+            out[n, 1] = ya
+            out[n + 1, 0] = xra
+            out[n + 1, 1] = ya
+            out[n + 2, 0] = xrb
+            out[n + 2, 1] = yb
+            n += 3
+            if xrb > xlb:
+                out[n, 0] = xla
+                out[n, 1] = ya
+                out[n + 1, 0] = xrb
+                out[n + 1, 1] = yb
+                out[n + 2, 0] = xlb
+                out[n + 2, 1] = yb
+                n += 3
+        else:
+            out[n, 0] = xla
+            out[n, 1] = ya
+            out[n + 1, 0] = xrb
+            out[n + 1, 1] = yb
+            out[n + 2, 0] = xlb
+            out[n + 2, 1] = yb
+            n += 3
     return n
 
 

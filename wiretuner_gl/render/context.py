@@ -39,3 +39,11 @@ def default_context() -> moderngl.Context:
     if _default is None:
         _default = create_context(standalone=True)
     return _default
+
+
+def bound_framebuffer(ctx: moderngl.Context) -> moderngl.Framebuffer:
+    """The framebuffer bound now, or the default one when none (or a released one) is bound."""
+    fb = ctx.fbo
+    if fb is None or type(getattr(fb, "mglo", None)).__name__ == "InvalidObject":
+        fb = ctx.detect_framebuffer(0)
+    return fb

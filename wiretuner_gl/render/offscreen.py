@@ -10,7 +10,7 @@ import numpy as np
 from ..geometry.query import view_box_of
 from ..model.document import Document
 from ..model.values import Color
-from .context import default_context
+from .context import bound_framebuffer, default_context
 from .scene import SceneRenderer
 
 SUPERSAMPLE = 2  # with 4x MSAA: 16 samples per pixel for exports
@@ -57,7 +57,7 @@ def render_document(
     view, s = fit_view(vb, width, height)
     renderer.fixed_scale = s
     renderer.sync(doc, s)
-    previous = ctx.fbo or ctx.detect_framebuffer(0)
+    previous = bound_framebuffer(ctx)
     tex = ctx.texture((width, height), 4)
     fbo = ctx.framebuffer(color_attachments=[tex])
     try:
@@ -76,9 +76,14 @@ def render_document(
 
 
 def unpremultiply(rgba: np.ndarray) -> np.ndarray:
-    out = rgba.astype(np.float32)
-    a = out[..., 3:4]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rgb = np.where(a > 0, out[..., :3] * 255.0 / np.maximum(a, 1), 0)
-    out[..., :3] = np.clip(np.round(rgb), 0, 255)
-    return out.astype(np.uint8)
+    """Premultiplied RGBA8 to straight alpha (only partly transparent pixels need work)."""
+    out = np.array(rgba, dtype=np.uint8, copy=True)
+    a = out[..., 3]
+    part = (a > 0) & (a < 255)
+    if part.any():
+        px = out[part].astype(np.uint32)
+        al = px[:, 3:4]
+        px[:, :3] = np.minimum(255, (px[:, :3] * 255 + al // 2) // al)
+        out[part] = px.astype(np.uint8)
+    out[a == 0, :3] = 0
+    return out

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..model.document import Document
 from . import programs
+from .context import bound_framebuffer
 from .compile import POP, PUSH, VERTEX, VERTEX_FORMAT, SceneCompiler, item_depth
 
 SAMPLES = 4
@@ -274,7 +275,7 @@ class SceneRenderer:
             scale = 2.0 ** math.ceil(math.log2(max(s, 1e-9)))
         if scale != self._scale:
             self.sync(self._doc, scale)
-        previous = ctx.fbo
+        previous = bound_framebuffer(ctx)
         target_fb = framebuffer if framebuffer is not None else previous
         ss = max(1, int(supersample))
         size = (w * ss, h * ss)
@@ -335,7 +336,7 @@ class SceneRenderer:
         self.comp["u_opacity"] = 1.0
         self.comp["u_rect"] = full
         quad.render(moderngl.TRIANGLE_STRIP)
-        if previous is not None and previous is not target_fb:
+        if previous is not target_fb:
             previous.use()  # leave the caller's binding as it was
         self.draw_calls = calls
 
