@@ -61,8 +61,15 @@ async def run_clients(urls, doc, n, rate, seconds, warmup):
     t_measure = [0.0, 0.0]
     ready = asyncio.Event()
     connected = [0]
+    closed: list = []
 
     async def client(i, session):
+        try:
+            await client_(i, session)
+        except (aiohttp.ClientError, ConnectionError) as exc:
+            closed.append(f"{type(exc).__name__}")
+
+    async def client_(i, session):
         cid = f"b{i}"
         url = urls[i % len(urls)] + f"/v1/documents/{doc}/ws"
         async with session.ws_connect(url, max_msg_size=0) as ws:
@@ -96,7 +103,13 @@ async def run_clients(urls, doc, n, rate, seconds, warmup):
                             if t0 is not None and t_measure[0] <= t0 <= t_measure[1]:
                                 prop_lat.append(now - t0)
 
-            rt = asyncio.create_task(reader())
+            async def reader_logged():
+                await reader()
+                if ws.close_code is not None and ws.close_code != 1000 and not stopping:
+                    closed.append(f"close {ws.close_code}")
+
+            stopping = False
+            rt = asyncio.create_task(reader_logged())
             connected[0] += 1
             if connected[0] == n:
                 ready.set()
@@ -121,13 +134,14 @@ async def run_clients(urls, doc, n, rate, seconds, warmup):
                 before = after
                 k += 1
             await asyncio.sleep(1.0)  # let the last acks and records arrive
+            stopping = True
             rt.cancel()
 
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:  # no pool cap: 200 sockets
         t_measure[0] = time.perf_counter() + 1.0 + warmup + n * 0.005
         t_measure[1] = t_measure[0] + seconds
         await asyncio.gather(*(client(i, session) for i in range(n)))
-    return ack_lat, prop_lat, [c / seconds for c in per_gateway]
+    return ack_lat, prop_lat, [c / seconds for c in per_gateway], closed
 
 
 def events_total(port):
@@ -141,7 +155,7 @@ def events_total(port):
 def bench(gateways, n, rate, seconds, warmup, tag):
     doc = f"bench-{tag}-{n}-{int(time.time())}"
     before = [events_total(g.port) for g in gateways]
-    ack, prop, rates = asyncio.run(run_clients([g.url for g in gateways], doc, n, rate, seconds, warmup))
+    ack, prop, rates, closed = asyncio.run(run_clients([g.url for g in gateways], doc, n, rate, seconds, warmup))
     after = [events_total(g.port) for g in gateways]
     sent = rate * seconds
     return {
@@ -153,7 +167,14 @@ def bench(gateways, n, rate, seconds, warmup, tag):
         "events_per_s_per_gateway": [round(r, 1) for r in rates],
         "events_committed_per_gateway": [int(b - a) for a, b in zip(before, after)],
         "acked_fraction": round(len(ack) / sent, 3) if sent else None,
+        "connections_lost": len(closed), "lost_how": sorted(set(closed)),
     }
+
+
+def progress(row):
+    print(f"  {row['clients']} clients: ack p99 {row['ack_ms']['p99']} ms, propagation p99 {row['propagation_ms']['p99']} ms",
+          file=sys.stderr, flush=True)
+    return row
 
 
 def main(argv=None):
@@ -164,12 +185,15 @@ def main(argv=None):
     ap.add_argument("--warmup", type=float, default=2.0)
     ap.add_argument("--backends", nargs="+", default=["sqlite", "pg"], choices=["sqlite", "pg"])
     args = ap.parse_args(argv)
-    out = {"machine": f"{sys.platform}, {__import__('os').cpu_count()} cores, loopback", "results": {}}
+    import os
+
+    out = {"machine": f"{sys.platform}, {os.cpu_count()} cores, loopback", "load_average_at_start": os.getloadavg(),
+           "results": {}}
     tmp = Path(tempfile.mkdtemp(prefix="wt-bench-"))
     if "sqlite" in args.backends:
         gw = GatewayProcess(str(tmp / "bench.sqlite"), None, extra=["--rate", "1000"])
         try:
-            out["results"]["sqlite_1_gateway"] = [bench([gw], n, args.rate, args.seconds, args.warmup, "sq")
+            out["results"]["sqlite_1_gateway"] = [progress(bench([gw], n, args.rate, args.seconds, args.warmup, "sq"))
                                                   for n in args.clients]
         finally:
             gw.stop()
@@ -178,7 +202,7 @@ def main(argv=None):
         gws = []
         try:
             gws = [GatewayProcess(pg.url, rd.url, extra=["--rate", "1000"]) for _ in range(2)]
-            out["results"]["postgres_redis_2_gateways"] = [bench(gws, n, args.rate, args.seconds, args.warmup, "pg")
+            out["results"]["postgres_redis_2_gateways"] = [progress(bench(gws, n, args.rate, args.seconds, args.warmup, "pg"))
                                                            for n in args.clients]
         finally:
             for g in gws:
@@ -189,8 +213,8 @@ def main(argv=None):
         print(f"\n{name}")
         print(f"{'clients':>8} {'ack p50':>9} {'ack p99':>9} {'prop p50':>9} {'prop p99':>9}  events/s per gateway")
         for r in rows:
-            print(f"{r['clients']:>8} {r['ack_ms']['p50']:>9} {r['ack_ms']['p99']:>9} {r['propagation_ms']['p50']:>9} "
-                  f"{r['propagation_ms']['p99']:>9}  {r['events_per_s_per_gateway']}")
+            print(f"{r['clients']:>8} {r['ack_ms']['p50']!s:>9} {r['ack_ms']['p99']!s:>9} {r['propagation_ms']['p50']!s:>9} "
+                  f"{r['propagation_ms']['p99']!s:>9}  {r['events_per_s_per_gateway']}  lost {r['connections_lost']}")
     print(json.dumps(out))
 
 

@@ -17,7 +17,7 @@ from aiohttp import web
 from ..sync import protocol as P
 from .auth import AuthError, TokenAuthority
 from .config import ServerConfig
-from .connection import Connection
+from .connection import Connection, Records
 from .fanout import LocalFanout, RedisFanout
 from .metrics import Metrics
 from .storage import DocState, open_storage
@@ -74,13 +74,13 @@ class Gateway:
         if not hub.conns:
             self.hubs.pop(hub.doc, None)
 
-    def _relay_local(self, hub: Hub, text: str, exclude: Connection | None) -> None:
+    def _relay_local(self, hub: Hub, item, exclude: Connection | None) -> None:
         for c in tuple(hub.conns):
             if c is not exclude and c.identity is not None:
-                c.send(text)
+                c.send(item)
 
     async def broadcast(self, hub: Hub, msg: dict, exclude: Connection | None) -> None:
-        self._relay_local(hub, P.dumps(msg), exclude)
+        self._relay_local(hub, Records(msg["records"]), exclude)
         await self.fanout.publish("ev", hub.doc, msg)
 
     async def relay_presence(self, hub: Hub, msg: dict, exclude: Connection | None) -> None:
@@ -99,7 +99,7 @@ class Gateway:
             hub.remote_presence.pop(msg.get("client"), None)
         else:
             hub.remote_presence[msg.get("client")] = msg
-        self._relay_local(hub, P.dumps(msg), None)
+        self._relay_local(hub, Records(msg.get("records") or []) if kind == "ev" else P.dumps(msg), None)
 
     # ------------------------------------------------------------------ HTTP handlers
     async def websocket(self, request: web.Request) -> web.StreamResponse:

@@ -25,12 +25,27 @@ PRESENCE_KEYS = {"cursor", "selection", "name", "colour", "tool"}
 MAX_PRESENCE = 4096
 
 
+class Records:
+    """Committed records for one broadcast, serialized once for every connection. A connection that
+    falls behind sends what queued up as one `events` frame (fewer frames under load, same order)."""
+
+    __slots__ = ("inner", "text")
+
+    def __init__(self, records: list[dict]):
+        self.inner = P.dumps(records)[1:-1]
+        self.text = '{"type":"events","records":[' + self.inner + "]}"
+
+
+_STOP = object()
+MAX_COALESCE = 256
+
+
 class Connection:
     def __init__(self, gw: "Gateway", ws: web.WebSocketResponse, doc: str):
         self.gw, self.ws, self.doc = gw, ws, doc
         cfg = gw.config
         self.bucket = TokenBucket(cfg.rate, cfg.burst)
-        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self.queue: asyncio.Queue = asyncio.Queue()
         self.identity: Identity | None = None
         self.client: str | None = None
         self.hub: "Hub | None" = None
@@ -82,7 +97,7 @@ class Connection:
                 self._expiry.cancel()
             if self._presence_timer is not None:
                 self._presence_timer.cancel()
-            self.queue.put_nowait(None)
+            self.queue.put_nowait(_STOP)
             await asyncio.gather(sender, return_exceptions=True)
             if self.hub is not None:
                 self.gw.leave(self.hub, self)
@@ -95,20 +110,36 @@ class Connection:
             await self.ws.close(code=code, message=reason.encode("utf-8")[:120])
 
     async def _send_loop(self) -> None:
+        held = None
+        q = self.queue
         while True:
-            m = await self.queue.get()
-            if m is None or self.ws.closed:
+            m = held if held is not None else await q.get()
+            held = None
+            if m is _STOP or self.ws.closed:
                 return
+            if isinstance(m, Records):
+                parts = [m]
+                while not q.empty() and len(parts) < MAX_COALESCE:
+                    nxt = q.get_nowait()
+                    if not isinstance(nxt, Records):
+                        held = nxt
+                        break
+                    parts.append(nxt)
+                text = m.text if len(parts) == 1 else \
+                    '{"type":"events","records":[' + ",".join(p.inner for p in parts) + "]}"
+            else:
+                text = m
             try:
-                await self.ws.send_str(m)
+                await self.ws.send_str(text)
             except (ConnectionResetError, RuntimeError):
                 return
 
-    def send(self, msg: dict | str) -> None:
+    def send(self, msg) -> None:
+        """Queue a message (dict, pre-serialized str, or Records) for this connection."""
         if self.queue.qsize() >= self.gw.config.send_queue:
             asyncio.ensure_future(self.close(P.CLOSE_TRY_AGAIN, "client reads too slowly; resume later"))
             return
-        self.queue.put_nowait(msg if isinstance(msg, str) else P.dumps(msg))
+        self.queue.put_nowait(msg if isinstance(msg, (str, Records)) else P.dumps(msg))
 
     # ------------------------------------------------------------------ messages
     async def dispatch(self, m: dict) -> None:
