@@ -98,11 +98,14 @@ def test_unknown_operators_text_and_images_are_reported(tmp_path):
     assert len(r.doc.objects) == 1
 
 
-def test_non_rectangular_clip_is_reported_and_a_containing_rectangle_is_not(tmp_path):
+def test_containing_rectangle_clip_is_dropped_and_a_cutting_clip_is_applied_to_the_outline(tmp_path):
     r = import_ai(_pdf(tmp_path, b"q 0 0 100 100 re W n 10 10 20 20 re f Q"))
-    assert "clip-path" not in r.report.counts
+    assert not any(k.startswith("clip-path") for k in r.report.counts)
     r = import_ai(_pdf(tmp_path, b"q 0 0 m 50 100 l 100 0 l h W n 0 0 100 100 re f Q"))
-    assert r.report.counts["clip-path"] == 1
+    assert r.report.counts["clip-path (applied to geometry)"] == 1
+    (path,) = r.doc.objects.values()
+    pts = sorted({(round(a.x, 6), round(a.y, 6)) for sp in path.subpaths for a in sp.anchors})
+    assert pts == [(0.0, 0.0), (50.0, 100.0), (100.0, 0.0)]  # the square cut down to the triangle
 
 
 def test_postscript_and_non_pdf_files_are_refused_clearly(tmp_path):
@@ -120,12 +123,14 @@ def test_postscript_and_non_pdf_files_are_refused_clearly(tmp_path):
 
 def test_artboard_clip_rectangles_around_the_content_are_dropped_without_a_warning():
     r = import_ai(AI / "aleph-logo-6-artboards.ai")
-    assert "clip-path" not in r.report.counts  # each page clips to its box; nothing reaches outside
+    assert not any(k.startswith("clip-path") for k in r.report.counts)  # each page clips to its box; nothing reaches outside
 
 
 def test_miter_join_reach_counts_in_the_clip_check(tmp_path):
     # a sharp spike whose miter pokes out of the clip: the clip does cut it, so it is reported
     r = import_ai(_pdf(tmp_path, b"q 0 0 100 100 re W n 10 w 10 M 20 20 m 50 98 l 80 20 l S Q"))
-    assert r.report.counts.get("clip-path") == 1
+    assert r.report.counts.get("clip-path (applied to geometry)") == 1
+    (path,) = r.doc.objects.values()
+    assert path.style.stroke is None and path.style.fill is not None  # the stroke became its clipped outline
     r = import_ai(_pdf(tmp_path, b"q 0 0 100 100 re W n 10 w 1 j 20 20 m 50 90 l 80 20 l S Q"))
-    assert "clip-path" not in r.report.counts
+    assert not any(k.startswith("clip-path") for k in r.report.counts)

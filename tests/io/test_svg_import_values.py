@@ -197,11 +197,34 @@ def test_unsupported_features_are_reported_with_ids_and_counts(name, kind, el_id
     assert any(w.startswith(f"{kind}:") and f"#{el_id}" in w for w in r.report.warnings)
 
 
-def test_clip_that_removes_nothing_is_dropped_silently_and_a_real_clip_is_reported():
-    assert "clip-path" not in import_svg(FIX / "clip__clip_noop.svg").report.counts
-    assert "clip-path" not in import_svg(FIX / "clip__clip_on_group_noop.svg").report.counts
-    r = import_svg(FIX / "clip__clip_circle.svg")
-    assert r.report.counts["clip-path"] == 1 and any("not applied" in w for w in r.report.warnings)
+def test_clip_that_removes_nothing_is_dropped_silently_and_keeps_the_shape():
+    for name in ("clip__clip_noop.svg", "clip__clip_on_group_noop.svg", "clip__clip_bbox_units_noop.svg"):
+        r = import_svg(FIX / name)
+        assert not any(k.startswith("clip-path") for k in r.report.counts), name
+        assert all(isinstance(o, Shape) for o in leaves(r.doc))
+
+
+def test_cutting_clip_is_applied_to_the_outline_and_reported():
+    r = import_svg(FIX / "clip__clip_rect_cuts.svg")  # a circle r=60 at (100, 100) clipped to x <= 100
+    (o,) = leaves(r.doc)
+    assert isinstance(o, PathNode)
+    xs = [a.x for sp in o.subpaths for a in sp.anchors]
+    assert abs(max(xs) - 100.0) < 1e-4 and abs(min(xs) - 40.0) < 1e-4
+    assert r.report.counts["clip-path (applied to geometry)"] == 1
+    assert any("applied to the outlines" in w for w in r.report.warnings)
+
+
+def test_clip_hiding_everything_imports_the_object_hidden():
+    r = import_svg(FIX / "clip__clip_hides_all.svg")
+    assert sorted(o.visible for o in leaves(r.doc)) == [False, True]
+
+
+def test_black_and_white_mask_becomes_clipping_and_a_grey_mask_is_reported():
+    r = import_svg(FIX / "clip__mask.svg")
+    (o,) = leaves(r.doc)
+    assert isinstance(o, PathNode) and len(o.subpaths) == 2  # the square with the circle cut out
+    r = import_svg(FIX / "clip__mask_grey_reported.svg")
+    assert r.report.counts["mask"] == 1
 
 
 def test_viewbox_sets_the_artboard(tmp_path):

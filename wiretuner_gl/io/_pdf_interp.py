@@ -17,7 +17,10 @@ from ..errors import ImportFailed
 from ..model.nodes import Path
 from ..model.values import IDENTITY, Color, Stroke, Style, compose, invert
 from ._pdf_color import DEVICE, ColorSpace, Unsupported, resolve_space, shading_paint
+import skia
+
 from ._svg_bounds import Bounds, stroke_pad
+from ._svg_clip import clip_leaf, intersect, raw_from_skia, skia_from_raw, transform_scale, transformed
 from ._svg_path import raw_to_subpaths
 
 TEXT_OPS = frozenset("Tc Tw Tz TL Tf Tr Ts Td TD Tm T* Tj TJ ' \"".split())
@@ -297,12 +300,26 @@ class Interpreter:
                 sx = math.hypot(gs.ctm[0], gs.ctm[1]) or 1.0
                 lw = 0.25 / sx
             sp = Stroke(self._resolve_paint(gs.stroke, gs.CA, gs.ctm, resources), lw, gs.join, gs.miter, gs.cap, gs.dash, gs.phase if gs.dash else 0.0)
-        self._check_clips(gs, subs, sp)
-        self.sink.add_path(subs, rule, Style(fp, sp, 1.0), compose(page_tf, gs.ctm), _layer(oc_stack))
-
-    def _check_clips(self, gs, subs, stroke) -> None:
-        if not gs.clips:
+        style = Style(fp, sp, 1.0)
+        tf = compose(page_tf, gs.ctm)
+        if self._clips_cut(gs, subs, sp):
+            # clip paths are not in the model yet: intersect the outlines with them (exact picture)
+            region = None
+            for raw, cctm, crule in gs.clips:
+                r = transformed(skia_from_raw(raw, crule == "evenodd"), compose(invert(gs.ctm), cctm))
+                region = r if region is None else intersect(region, r)
+            parent, order = self.sink.place(_layer(oc_stack))
+            node = Path("path:tmp", parent, order, tuple(subs), "", rule, style, tf)
+            for n in clip_leaf(node, region, self.sink.ids.new, 4.0 * transform_scale(tf)):
+                self.sink.put(n)
+            self.count("clip-path (applied to geometry)")
             return
+        self.sink.add_path(subs, rule, style, tf, _layer(oc_stack))
+
+    def _clips_cut(self, gs, subs, stroke) -> bool:
+        """Whether any clip in force removes part of this path (False: dropping the clips is exact)."""
+        if not gs.clips:
+            return False
         pts = [(a.x + dx, a.y + dy) for s in subs for a in s.anchors for dx, dy in ((0, 0), (a.in_x, a.in_y), (a.out_x, a.out_y))]
         b = _bounds(pts, gs.ctm)
         if stroke is not None:
@@ -314,8 +331,8 @@ class Interpreter:
         for raw, ctm, _rule in gs.clips:
             r = _rect_of(raw, ctm)
             if r is None or not r.contains(b, eps=1e-3):
-                self.count("clip-path")
-                return
+                return True
+        return False
 
     def _shade(self, name, gs, page_tf, resources, oc_stack) -> None:
         sh = (resources.get("/Shading") or {}).get(str(name)) if resources is not None else None
@@ -324,8 +341,6 @@ class Interpreter:
             return
         if gs.clips:
             raw, cctm, rule = gs.clips[-1]
-            if len(gs.clips) > 1:
-                self.count("clip-path")
         else:
             self.count("shading without a clip (drawn over the page box)")
             return
@@ -334,6 +349,11 @@ class Interpreter:
         except (Unsupported, ValueError, KeyError, TypeError) as exc:
             self.count(f"shading skipped ({exc})")
             return
+        if len(gs.clips) > 1:  # the shading fills the intersection of every clip in force
+            region = skia_from_raw(raw, rule == "evenodd")
+            for raw2, cctm2, rule2 in gs.clips[:-1]:
+                region = intersect(region, transformed(skia_from_raw(raw2, rule2 == "evenodd"), compose(invert(cctm), cctm2)))
+            raw, rule = raw_from_skia(region), "evenodd" if region.getFillType() == skia.PathFillType.kEvenOdd else "nonzero"
         subs = raw_to_subpaths(_copy(raw))
         if subs:
             self.sink.add_path(subs, rule, Style(grad, None, 1.0), compose(page_tf, cctm), _layer(oc_stack))

@@ -15,9 +15,14 @@ from xml.etree.ElementTree import Element
 from ..errors import ImportFailed, WireTunerError
 from ..model.ids import IdFactory, key_between
 from ..model.nodes import EllipseGeom, Group, LineGeom, Path, RectGeom, Shape
-from ..model.values import IDENTITY, compose, translate
+from ..model.shapes import geom_outline
+from ..model.values import IDENTITY, Color, compose, invert, translate
 from . import _svg_style as S
+import skia
+
+from ._pdf_draw import matrix, object_path
 from ._svg_bounds import Bounds, node_bounds
+from ._svg_clip import clip_leaf, intersect, skia_from_raw, transform_scale, transformed
 from ._svg_css import Cascade
 from ._svg_paint import PaintServers
 from ._svg_path import _arc, parse_path_data, points_to_raw, raw_to_subpaths
@@ -261,9 +266,12 @@ class Builder:
             else:
                 clip = Bounds(0.0, 0.0, w, h)
             if b is not None and not clip.contains(b):
-                self.unsupported(
-                    "clip-path", el_id,
-                    f"<{local(el.tag)}> #{el_id or '?'}: its viewport would clip content; clipping is not in the model yet, content outside is shown",
+                rect = skia.Path()
+                rect.addRect(skia.Rect.MakeLTRB(clip.x0, clip.y0, clip.x1, clip.y1))
+                self._apply_clip(gid, rect)
+                self.report.counts["clip-path (applied to geometry)"] = self.report.counts.get("clip-path (applied to geometry)", 0) + 1
+                self.warn(
+                    f"<{local(el.tag)}> #{el_id or '?'}: its viewport clips content; applied to the outlines (clipped shapes became paths)"
                 )
         return gid
 
@@ -314,12 +322,9 @@ class Builder:
         self.walk_children(sym, st, gid, child_vp, depth + 1, src, uses)
 
     # ------------------------------------------------------------------------------------ [leaves]
-    def _leaf(self, tag, el, st, parent, vp, src) -> None:
+    def _geometry(self, tag, el, st, vp, src):
+        """(geom, None) for an editable shape, (None, raw subpaths) for path-like elements, None if empty."""
         el_id = el.get("id") or ""
-        tf = self._transform(el, st, el_id)
-        if tf is None or abs(tf[0] * tf[3] - tf[1] * tf[2]) < 1e-300:
-            self.warn(f"#{el_id or tag}: degenerate transform; not drawn by SVG viewers, not imported")
-            return
         fs = st.get("_fs")
         geom = None
         raw = None
@@ -327,7 +332,7 @@ class Builder:
             x, y = length(el.get("x"), vp, "x", 0.0, fs), length(el.get("y"), vp, "y", 0.0, fs)
             w, h = length(el.get("width"), vp, "x", 0.0, fs), length(el.get("height"), vp, "y", 0.0, fs)
             if w <= 0 or h <= 0:
-                return
+                return None
             rx = length(el.get("rx"), vp, "x", None, fs)
             ry = length(el.get("ry"), vp, "y", None, fs)
             rx = rx if rx is not None and rx >= 0 else None
@@ -344,7 +349,7 @@ class Builder:
         elif tag == "circle":
             r = length(el.get("r"), vp, "o", 0.0, fs)
             if r <= 0:
-                return
+                return None
             geom = EllipseGeom(length(el.get("cx"), vp, "x", 0.0, fs), length(el.get("cy"), vp, "y", 0.0, fs), r, r)
         elif tag == "ellipse":
             rx = length(el.get("rx"), vp, "x", None, fs)
@@ -352,7 +357,7 @@ class Builder:
             rx = ry if rx is None else rx
             ry = rx if ry is None else ry
             if rx is None or rx <= 0 or ry <= 0:
-                return
+                return None
             geom = EllipseGeom(length(el.get("cx"), vp, "x", 0.0, fs), length(el.get("cy"), vp, "y", 0.0, fs), rx, ry)
         elif tag == "line":
             geom = LineGeom(*(length(el.get(a), vp, ax, 0.0, fs) for a, ax in (("x1", "x"), ("y1", "y"), ("x2", "x"), ("y2", "y"))))
@@ -366,6 +371,18 @@ class Builder:
             raw, err = parse_path_data(text) if tag == "path" else points_to_raw(text, tag == "polygon")
             if err:
                 self.warn(f"<{tag}> #{el_id or '?'}: {err}; drawn up to the error, as SVG viewers do")
+        return geom, raw
+
+    def _leaf(self, tag, el, st, parent, vp, src) -> None:
+        el_id = el.get("id") or ""
+        tf = self._transform(el, st, el_id)
+        if tf is None or abs(tf[0] * tf[3] - tf[1] * tf[2]) < 1e-300:
+            self.warn(f"#{el_id or tag}: degenerate transform; not drawn by SVG viewers, not imported")
+            return
+        got = self._geometry(tag, el, st, vp, src)
+        if got is None:
+            return
+        geom, raw = got
         if geom is not None and not all(math.isfinite(v) for v in _floats(geom)):
             geom = None
             raw = []
@@ -417,7 +434,7 @@ class Builder:
             self._clip(clip, el, nid, src, name, el_id, vp)
         mask = st.get("mask", "none").strip()
         if mask and mask != "none":
-            self.unsupported("mask", el_id, f"{name}: mask {mask} not applied (masks are not in the model yet); drawn unmasked")
+            self._mask(mask, el, nid, src, name, el_id, vp)
         flt = st.get("filter", "none").strip()
         if flt and flt != "none":
             self.unsupported("filter", el_id, f"{name}: filter {flt} not applied; drawn without it")
@@ -433,10 +450,7 @@ class Builder:
             return
         node = self.nodes[nid]
         # content bounds in the element's user space (inside its own transform)
-        if isinstance(node, Group):
-            b = self.bounds_of_children(nid)
-        else:
-            b = node_bounds(_with(node, transform=IDENTITY), self)
+        b = self.bounds_of_children(nid) if isinstance(node, Group) else node_bounds(_with(node, transform=IDENTITY), self)
         rect = _clip_rect(target, csrc, vp, b)
         if b is not None and rect is not None and rect.contains(b):
             return  # the clip removes nothing: exact without it
@@ -444,10 +458,168 @@ class Builder:
             self.warn(f"{name}: clip-path #{target.get('id')} hides it entirely; imported hidden")
             self.nodes[nid] = _with(node, visible=False)
             return
-        self.unsupported(
-            "clip-path", el_id,
-            f"{name}: clip-path #{target.get('id')} not applied (clipping is not in the model yet); content outside the clip is shown",
-        )
+        region = self._clip_region(target, csrc, vp, nid, 0)
+        if region is None:
+            self.unsupported(
+                "clip-path", el_id,
+                f"{name}: clip-path #{target.get('id')} holds text or other content that cannot clip yet; drawn unclipped",
+            )
+            return
+        self._apply_clip(nid, region)
+        self.report.counts["clip-path (applied to geometry)"] = self.report.counts.get("clip-path (applied to geometry)", 0) + 1
+        self.warn(f"{name}: clip-path #{target.get('id')} applied to the outlines (clipping is not in the model yet: clipped shapes became paths, clipped strokes filled outlines)")
+
+    def _mask(self, value, el, nid, src, name, el_id, vp) -> None:
+        """A mask whose content is opaque white and black shapes is a clip region (exact);
+        any other mask is reported and the content drawn unmasked."""
+        ref, _ = S.url_ref(value)
+        target, msrc = self._lookup(ref, src) if ref else (None, src)
+        region = self._mask_region(target, msrc, vp, nid) if target is not None and local(target.tag) == "mask" else None
+        if region is None:
+            self.unsupported("mask", el_id, f"{name}: mask {value} not applied (only black-and-white masks are turned into clipping); drawn unmasked")
+            return
+        self._apply_clip(nid, region)
+        self.report.counts["mask (applied to geometry)"] = self.report.counts.get("mask (applied to geometry)", 0) + 1
+        self.warn(f"{name}: black-and-white mask #{target.get('id')} applied to the outlines (masked shapes became paths)")
+
+    def _mask_region(self, mask_el, msrc, vp, nid):
+        mst = S.compute({}, msrc.cascade.declared(mask_el), vp)
+        box = self._geometry_bounds(nid)
+        region = skia.Path()
+        for child in mask_el:
+            if not isinstance(child.tag, str) or ns(child.tag) not in (SVG_NS, ""):
+                continue
+            tag = local(child.tag)
+            if tag not in LEAVES:
+                return None
+            st = S.compute(mst, msrc.cascade.declared(child), vp)
+            if S.get(st, "display").strip() == "none":
+                continue
+            style = self.resolver.style(st, vp, child.get("id") or "")
+            fill = style.fill
+            if style.stroke is not None or style.opacity < 1 or (fill is not None and not isinstance(fill, Color)):
+                return None
+            if fill is None or fill.a == 0:
+                continue
+            lum = 0.2125 * fill.r + 0.7154 * fill.g + 0.0721 * fill.b
+            if fill.a < 1 or 0.002 < lum < 0.998:
+                return None
+            got = self._geometry(tag, child, st, vp, msrc)
+            if got is None:
+                continue
+            geom, raw = got
+            if geom is not None:
+                pts, closed = geom_outline(geom)
+                raw = [[pts[0][0], pts[0][1], [(a[0] + a[4], a[1] + a[5], b[0] + b[2], b[1] + b[3], b[0], b[1], False) for a, b in zip(pts, pts[1:] + (pts[:1] if closed else []))], closed]]
+            p = transformed(skia_from_raw(raw or [], S.get(st, "fill-rule").strip() == "evenodd"), parse_transform(child.get("transform")) or IDENTITY)
+            if mask_el.get("maskContentUnits") == "objectBoundingBox":
+                if box is None:
+                    return skia.Path()
+                p = transformed(p, (box.width(), 0.0, 0.0, box.height(), box.left(), box.top()))
+            region = skia.Op(region, p, skia.PathOp.kUnion_PathOp if lum >= 0.5 else skia.PathOp.kDifference_PathOp)
+        # the mask's own rectangle (default: the bounding box grown by 10% on each side)
+        if mask_el.get("maskUnits") == "userSpaceOnUse":
+            mx, my = length(mask_el.get("x") or "-10%", vp, "x", 0.0), length(mask_el.get("y") or "-10%", vp, "y", 0.0)
+            mw, mh = length(mask_el.get("width") or "120%", vp, "x", 0.0), length(mask_el.get("height") or "120%", vp, "y", 0.0)
+        else:
+            if box is None:
+                return skia.Path()
+            fx, fy = number(mask_el.get("x"), -0.1), number(mask_el.get("y"), -0.1)
+            fw, fh = number(mask_el.get("width"), 1.2), number(mask_el.get("height"), 1.2)
+            mx, my = box.left() + fx * box.width(), box.top() + fy * box.height()
+            mw, mh = fw * box.width(), fh * box.height()
+        rect = skia.Path()
+        rect.addRect(skia.Rect.MakeXYWH(mx, my, mw, mh))
+        return intersect(region, rect)
+
+    def _clip_region(self, clip_el, csrc, vp, nid, depth):
+        """The clip region as a skia path in the referencing element's user space, or None."""
+        if depth > 8:
+            return None
+        cst = S.compute({}, csrc.cascade.declared(clip_el), vp)
+        region = skia.Path()
+        for child in clip_el:
+            if not isinstance(child.tag, str) or ns(child.tag) not in (SVG_NS, ""):
+                continue
+            tag = local(child.tag)
+            el, tf = child, parse_transform(child.get("transform")) or IDENTITY
+            if tag == "use":
+                ref = href(child)
+                target, _ = self._lookup(ref, csrc) if ref else (None, csrc)
+                if target is None:
+                    continue
+                tf = compose(tf, translate(length(child.get("x"), vp, "x", 0.0), length(child.get("y"), vp, "y", 0.0)))
+                el, tag = target, local(target.tag)
+                tf = compose(tf, parse_transform(el.get("transform")) or IDENTITY)
+            if tag in ("text", "image"):
+                return None
+            if tag not in LEAVES:
+                continue
+            st = S.compute(cst, csrc.cascade.declared(el), vp)
+            if S.get(st, "display").strip() == "none" or S.get(st, "visibility").strip() in ("hidden", "collapse"):
+                continue
+            got = self._geometry(tag, el, st, vp, csrc)
+            if got is None:
+                continue
+            geom, raw = got
+            if geom is not None:
+                pts, closed = geom_outline(geom)
+                raw = [[pts[0][0], pts[0][1], [(a[0] + a[4], a[1] + a[5], b[0] + b[2], b[1] + b[3], b[0], b[1], False) for a, b in zip(pts, pts[1:] + (pts[:1] if closed else []))], closed]]
+            p = skia_from_raw(raw or [], S.get(st, "clip-rule").strip() == "evenodd")
+            region = skia.Op(region, transformed(p, tf), skia.PathOp.kUnion_PathOp)
+        ctf = parse_transform(clip_el.get("transform")) or IDENTITY
+        if clip_el.get("clipPathUnits") == "objectBoundingBox":
+            box = self._geometry_bounds(nid)
+            if box is None:
+                return skia.Path()
+            ctf = compose((box.width(), 0.0, 0.0, box.height(), box.left(), box.top()), ctf)
+        region = transformed(region, ctf)
+        inner = cst.get("clip-path", "none").strip()
+        if inner and inner != "none":
+            ref, _ = S.url_ref(inner)
+            t2, src2 = self._lookup(ref, csrc) if ref else (None, csrc)
+            if t2 is not None and local(t2.tag) == "clipPath":
+                r2 = self._clip_region(t2, src2, vp, nid, depth + 1)
+                if r2 is None:
+                    return None
+                region = intersect(region, r2)
+        return region
+
+    def _geometry_bounds(self, nid):
+        """The fill geometry's box of a node in its own user space (clipPathUnits=objectBoundingBox)."""
+        node = self.nodes[nid]
+        if not isinstance(node, Group):
+            return object_path(node).computeTightBounds()
+        acc = None
+        for c in self.children.get(nid, ()):
+            cb = self._geometry_bounds(c)
+            if cb is None:
+                continue
+            r = matrix(self.nodes[c].transform).mapRect(cb)
+            acc = r if acc is None else skia.Rect.MakeLTRB(min(acc.left(), r.left()), min(acc.top(), r.top()), max(acc.right(), r.right()), max(acc.bottom(), r.bottom()))
+        return acc
+
+    def _apply_clip(self, nid, region) -> None:
+        node = self.nodes[nid]
+        if isinstance(node, Group):
+            for c in list(self.children.get(nid, ())):
+                try:
+                    inv = invert(self.nodes[c].transform)
+                except ValueError:
+                    continue
+                self._apply_clip(c, transformed(region, inv))
+            return
+        scale = 1.0
+        p = nid
+        while p in self.nodes:
+            scale *= transform_scale(self.nodes[p].transform)
+            p = self.nodes[p].parent
+        repl = clip_leaf(node, region, self.idf.new, 4.0 * scale)
+        del self.nodes[nid]
+        self.children[node.parent].remove(nid)
+        for r in repl:
+            self.nodes[r.id] = r
+            self.children.setdefault(r.parent, []).append(r.id)
 
 
 def _floats(geom):

@@ -104,11 +104,11 @@ class StyleResolver:
                 if tag in ("linearGradient", "radialGradient"):
                     return servers.resolve(target, opacity, vp)
                 if tag == "pattern":
-                    self._unsupported("pattern", el_id or ref, f"{what} uses pattern #{ref}; " + ("fallback colour used" if fallback else "painted as none"))
+                    self._unsupported("pattern", el_id or ref.lstrip("#"), f"{what} uses pattern {ref}; " + ("fallback colour used" if fallback else "painted as none"))
                 else:
-                    self._warn(f"{what} of #{el_id or '?'}: #{ref} is a <{tag}>, not a paint server")
+                    self._warn(f"{what} of #{el_id or '?'}: {ref} is a <{tag}>, not a paint server")
             elif fallback == "":
-                self._warn(f"{what} of #{el_id or '?'}: paint server #{ref} not found; painted as none")
+                self._warn(f"{what} of #{el_id or '?'}: paint server {ref} not found; painted as none")
             return self.paint(fallback, opacity, st, vp, el_id, what) if fallback and fallback.lower() != "none" else None
         low = value.lower()
         if low in ("context-fill", "context-stroke"):

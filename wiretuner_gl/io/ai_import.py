@@ -48,14 +48,21 @@ class _Sink:
             self.layers[name] = lay
         return lay.id
 
-    def add_path(self, subs, rule, style, transform, layer_name) -> None:
-        if len(self.nodes) >= MAX_OBJECTS:
-            raise ImportFailed(f"more than {MAX_OBJECTS} objects (the import limit)")
+    def place(self, layer_name) -> tuple[str, str]:
+        """(parent, order key) for the next object in that layer."""
         parent = self.layer(layer_name)
         k = key_between(self._last.get(parent), None)
         self._last[parent] = k
-        pid = self.ids.new("path")
-        self.nodes[pid] = PathNode(pid, parent, k, tuple(subs), "", rule, style, tuple(float(v) for v in transform))
+        return parent, k
+
+    def put(self, node) -> None:
+        if len(self.nodes) >= MAX_OBJECTS:
+            raise ImportFailed(f"more than {MAX_OBJECTS} objects (the import limit)")
+        self.nodes[node.id] = node
+
+    def add_path(self, subs, rule, style, transform, layer_name) -> None:
+        parent, k = self.place(layer_name)
+        self.put(PathNode(self.ids.new("path"), parent, k, tuple(subs), "", rule, style, tuple(float(v) for v in transform)))
 
 
 def import_ai(path: str | Path, guard: FileGuard | None = None, *, ids: IdFactory | None = None) -> ImportResult:
