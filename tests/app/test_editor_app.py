@@ -232,3 +232,15 @@ def test_kill_9_mid_session_then_the_next_start_offers_to_reopen(editor, tmp_pat
     assert run.document == path
     doc = load(path)
     assert sorted(type(o.geom).__name__ for o in doc.objects.values()) == kinds == ["EllipseGeom", "RectGeom"]
+
+
+def test_navigator_shows_each_artboard_as_a_thumbnail(editor, tmp_path):
+    doc_path = new_doc(tmp_path, artboards=2, size=(400.0, 300.0))
+    run = editor([{"key": "M"}, drag(300, 200, 600, 400), {"navigator": True}, {"wait_frames": 6}, {"window": 1},
+                  {"wait_frames": 2}], file=doc_path)
+    px = run.pixels()
+    thumb = px[10:140, 8:175]
+    assert (np.abs(thumb - FILL).max(axis=2) <= 3).sum() > 200  # the rectangle, in the first thumbnail
+    assert (np.abs(thumb - 255).max(axis=2) <= 2).sum() > 200  # on the white artboard
+    second = px[10:140, 180:350]
+    assert (np.abs(second - 255).max(axis=2) <= 2).sum() > 5000  # the second artboard: empty and white

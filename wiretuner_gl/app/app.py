@@ -198,6 +198,7 @@ class App:
         else:
             self.panels.draw_artboard_window(win)
         imgui.render()
+        t_gl = time.perf_counter()
         win.gl.screen.use()
         win.gl.viewport = (0, 0) + size
         if view is not None:
@@ -209,13 +210,14 @@ class App:
             self._save_screenshot(win, path)
             self.pending_screenshots.remove((wid, path))
         glfw.swap_buffers(win.handle)
+        gl_ms = (time.perf_counter() - t_gl) * 1000 + getattr(win, "canvas_wall_ms", 0.0)
         win.first_frame = False
         win.last_sig = sig
         win.redraw_frames -= 1
         win.cpu_ms = (time.thread_time() - c0) * 1000 + getattr(win, "canvas_cpu_ms", 0.0)
         win.wall_ms = (time.perf_counter() - t0) * 1000 + getattr(win, "canvas_wall_ms", 0.0)
         win.canvas_cpu_ms = win.canvas_wall_ms = 0.0
-        self.stats.add_window(win.wid, win.cpu_ms, win.wall_ms)
+        self.stats.add_window(win.wid, win.cpu_ms, win.wall_ms, gl_ms)
 
     def _save_screenshot(self, win: Window, path: str) -> None:
         from PIL import Image

@@ -17,7 +17,8 @@ class FrameStats:
         self.cpu_ms: deque[float] = deque(maxlen=KEEP)
         self.window_cpu_ms: dict[int, float] = {}
         self.window_wall_ms: dict[int, float] = {}
-        self.window_frames: deque[tuple[int, float, float]] = deque(maxlen=KEEP * 20)  # (wid, cpu, wall)
+        # (wid, cpu, wall, gl): gl is the wall time inside GL calls (canvas render, blit, imgui draw, swap)
+        self.window_frames: deque[tuple[int, float, float, float]] = deque(maxlen=KEEP * 20)
         self.last_render_ms = 0.0
         self.frames = 0
 
@@ -26,10 +27,10 @@ class FrameStats:
         self.cpu_ms.append(cpu_ms)
         self.frames += 1
 
-    def add_window(self, wid: int, cpu_ms: float, wall_ms: float) -> None:
+    def add_window(self, wid: int, cpu_ms: float, wall_ms: float, gl_ms: float = 0.0) -> None:
         self.window_cpu_ms[wid] = cpu_ms
         self.window_wall_ms[wid] = wall_ms
-        self.window_frames.append((wid, cpu_ms, wall_ms))
+        self.window_frames.append((wid, cpu_ms, wall_ms, gl_ms))
 
     def fps(self) -> float:
         if not self.frame_ms:

@@ -10,6 +10,7 @@ from ...model.ids import key_between
 from ...model.nodes import Layer
 
 PAYLOAD = "WT_NODE"
+CLIP_OVER = 64
 
 
 class LayersPanel:
@@ -81,8 +82,17 @@ class LayersPanel:
                 self.renaming, self.rename_text = nid, node.name
             self._drag_drop(doc, nid, node)
             if is_open:
-                for c in reversed(kids):
-                    self._row(doc, c, depth + 1)
+                rows = list(reversed(kids))
+                if len(rows) > CLIP_OVER:  # a layer of thousands of objects: build only the visible rows
+                    clipper = imgui.ListClipper()
+                    clipper.begin(len(rows))
+                    while clipper.step():
+                        for i in range(clipper.display_start, clipper.display_end):
+                            self._row(doc, rows[i], depth + 1)
+                    clipper.end()
+                else:
+                    for c in rows:
+                        self._row(doc, c, depth + 1)
                 imgui.tree_pop()
         imgui.pop_id()
 
