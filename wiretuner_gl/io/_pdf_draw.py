@@ -11,7 +11,7 @@ from __future__ import annotations
 import skia
 
 from ..model.document import Document
-from ..model.nodes import Group, LineGeom, Path, Shape
+from ..model.nodes import Group, LineGeom, Shape
 from ..model.shapes import geom_outline
 from ..model.values import Color, LinearGradient, RadialGradient
 

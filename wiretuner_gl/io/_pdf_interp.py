@@ -12,13 +12,12 @@ from __future__ import annotations
 import math
 
 import pikepdf
+import skia
 
 from ..errors import ImportFailed
 from ..model.nodes import Path
 from ..model.values import IDENTITY, Color, Stroke, Style, compose, invert
 from ._pdf_color import DEVICE, ColorSpace, Unsupported, resolve_space, shading_paint
-import skia
-
 from ._svg_bounds import Bounds, stroke_pad
 from ._svg_clip import clip_leaf, intersect, raw_from_skia, skia_from_raw, transform_scale, transformed
 from ._svg_path import raw_to_subpaths
@@ -416,4 +415,3 @@ def _rect_of(raw, ctm) -> Bounds | None:
     return _bounds(pts, ctm)
 
 
-__all__ = ["Interpreter", "GState", "Path"]

@@ -12,7 +12,7 @@ import math
 
 import skia
 
-from ..model.nodes import Group, LineGeom, Path, Shape, Subpath
+from ..model.nodes import Group, LineGeom, Path, Shape
 from ..model.values import LinearGradient, RadialGradient, Style, compose
 from ._pdf_draw import _CAP, _JOIN, matrix, object_path
 from ._svg_path import raw_to_subpaths
