@@ -154,3 +154,23 @@ def test_locked_objects_cannot_be_picked(ed):
     ed.apply([ObjectLockChanged(a, False, True)])
     ed.key("V").click(25, 25)
     assert ed.selection == ()
+
+
+def test_layers_drag_and_drop_moves_an_object_above_another_or_into_a_group(ed):
+    from wiretuner_gl.tools import ops
+
+    a = rect(ed, 0, 0, 50, 50)
+    b = rect(ed, 10, 10, 60, 60)
+    c = rect(ed, 20, 20, 70, 70)
+    layer = ed.doc.objects[a].parent
+    ed.apply(ops.move_above(ed.doc, a, b))
+    assert ed.doc.children(layer) == (b, a, c)
+    ed.apply(ops.move_above(ed.doc, c, layer))  # onto the layer row: on top of it (already there: no event)
+    assert ops.move_above(ed.doc, c, layer) == [] and ed.doc.children(layer) == (b, a, c)
+    ed.key("V")
+    ed.selection = (a, b)
+    ed.key("G", "ctrl")
+    g = ed.selection[0]
+    ed.apply(ops.move_above(ed.doc, c, a))  # beside an object inside the group: c joins the group
+    assert ed.doc.objects[c].parent == g and ed.doc.children(g)[-1] == c
+    assert ops.move_above(ed.doc, g, c) == []  # a group cannot go inside itself

@@ -118,6 +118,7 @@ class App:
     def post(self, fn: Callable[[], None]) -> None:
         """Run fn on the main thread at the start of the next frame (thread-safe)."""
         self.inbox.put(fn)
+        glfw.post_empty_event()  # wake a loop that is waiting for input
 
     # ================================================================== [SECTION] frame
     def frame(self, *, wait: float = 0.0) -> None:

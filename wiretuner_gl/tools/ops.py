@@ -191,3 +191,37 @@ def find_anchor(p: Path, key: str):
             if a.key == key:
                 return si, ai, a
     return None
+
+
+def move_above(doc: Document, moving: str, target: str) -> list[T.Event]:
+    """Put object `moving` just in front of `target` (a sibling anywhere in the tree), or on top
+    of a layer's contents when `target` is a layer (the layers panel's drag and drop)."""
+    from ..model.nodes import Layer
+
+    node = doc.objects.get(moving)
+    tnode = doc.get(target)
+    if node is None or tnode is None or moving == target:
+        return []
+    if isinstance(tnode, Layer):
+        kids = [k for k in doc.children(target) if k != moving]
+        parent, order = target, key_between(doc.get(kids[-1]).order if kids else None, None)
+    else:
+        if _inside(doc, tnode.id, moving):
+            return []  # a group cannot go inside itself
+        parent = tnode.parent
+        sibs = [s for s in doc.children(parent) if s != moving]
+        i = sibs.index(target)
+        after = doc.get(sibs[i + 1]).order if i + 1 < len(sibs) else None
+        order = key_between(tnode.order, after)
+    if (node.parent, node.order) == (parent, order):
+        return []
+    return [T.ObjectReparented(moving, (node.parent, node.order), (parent, order))]
+
+
+def _inside(doc: Document, node_id: str, ancestor: str) -> bool:
+    n = doc.objects.get(node_id)
+    while n is not None:
+        if n.parent == ancestor:
+            return True
+        n = doc.objects.get(n.parent)
+    return False

@@ -6,8 +6,8 @@ from __future__ import annotations
 from imgui_bundle import imgui
 
 from ...events import types as T
-from ...model.ids import key_between
 from ...model.nodes import Layer
+from ...tools import ops
 
 PAYLOAD = "WT_NODE"
 CLIP_OVER = 64
@@ -122,20 +122,6 @@ class LayersPanel:
             imgui.end_drag_drop_target()
 
     def move_above(self, moving: str, target: str) -> None:
-        """Put `moving` just in front of `target` (on top of target's contents if it is a layer)."""
         ed = self.app.editor
-        doc = ed.doc
-        node = doc.objects.get(moving)
-        tnode = doc.get(target)
-        if node is None or tnode is None or moving == target or ed.preview is not None:
-            return
-        if isinstance(tnode, Layer):
-            parent, order = target, ed.next_order(target)
-        else:
-            parent = tnode.parent
-            sibs = [s for s in doc.children(parent) if s != moving]
-            i = sibs.index(target)
-            after = doc.get(sibs[i + 1]).order if i + 1 < len(sibs) else None
-            order = key_between(tnode.order, after)
-        if (node.parent, node.order) != (parent, order):
-            ed.apply([T.ObjectReparented(moving, (node.parent, node.order), (parent, order))])
+        if ed.preview is None:
+            ed.apply(ops.move_above(ed.doc, moving, target))
