@@ -9,9 +9,11 @@ project's SVG importer (wiretuner_gl.io.svg_import), and a synthetic document of
 
 Per scene:
 - tess: flatten + tessellate every fill from scratch at 1x (the fills only, like lyon's figure),
-  beside mapbox-earcut triangulating the same flattened rings (earcut is not exact for
-  self-intersecting or nonzero fills; it is the speed reference). compile: the renderer's whole
-  from-scratch mesh build (fills, strokes with joins/caps/dashes, gradient coordinates, packing).
+  in the batched kernels the renderer uses for a from-scratch build (tess_per_object: one kernel
+  call per path, as after an edit), beside mapbox-earcut triangulating the same flattened rings
+  (earcut is not exact for self-intersecting or nonzero fills; it is the speed reference).
+  compile: the renderer's whole from-scratch build (fills, strokes with joins/caps/dashes,
+  gradient coordinates, packing into vertices), from the document.
 - submit: CPU time of SceneRenderer.draw() for one frame of the fully cached scene (no
   readback, no finish), and the draw calls it issued. On llvmpipe the driver's vertex work runs
   inside the calls, so `submit_*_gl_ms` is the whole call; `submit_*_ms` is our own Python
@@ -123,12 +125,39 @@ def fill_rings(doc: Document):
     return out
 
 
+def batch_inputs(items):
+    """The concatenated arrays the renderer hands to flatten_many for a from-scratch build."""
+    anchors = np.concatenate([a.anchors for _, a, _ in items])
+    subs, starts, base = [0], [np.zeros(1, dtype=np.int64)], 0
+    for _, a, _ in items:
+        starts.append(a.sub_start[1:] + base)
+        base += a.anchors.shape[0]
+        subs.append(subs[-1] + a.closed.shape[0])
+    rules = np.array([1 if getattr(o, "fill_rule", "nonzero") == "evenodd" else 0 for o, _, _ in items], dtype=np.int64)
+    return (
+        anchors,
+        np.concatenate(starts),
+        np.concatenate([a.closed for _, a, _ in items]),
+        np.array(subs, dtype=np.int64),
+        np.array([t for _, _, t in items], dtype=np.float64),
+        rules,
+    )
+
+
 def bench_tess(doc: Document, repeat: int) -> dict:
     import mapbox_earcut
 
+    from wiretuner_gl.geometry.flatten import flatten_many
+    from wiretuner_gl.geometry.tessellate import tessellate_many
+
     items = fill_rings(doc)
+    anchors, sub_start, closed, path_sub, tols, rules = batch_inputs(items)
 
     def ours():
+        pts, rs, rc, co, path_ring = flatten_many(anchors, sub_start, closed, path_sub, tols)
+        return tessellate_many(pts, rs, path_ring[:-1], path_ring[1:], rules)
+
+    def per_object():
         for o, arr, tol in items:
             fill_triangles(flatten(arr, tol), o.fill_rule if isinstance(o, PathNode) else "nonzero")
 
@@ -140,8 +169,9 @@ def bench_tess(doc: Document, repeat: int) -> dict:
                 mapbox_earcut.triangulate_float64(r.points, r.ring_start[1:].astype(np.uint32))
 
     ours()
+    per_object()
     earcut()
-    tris = sum(fill_triangles(r, "nonzero").shape[0] // 3 for r in rings)
+    tris = ours()[0].shape[0] // 3
 
     def compile_all():
         SceneCompiler().compile(doc, 1.0)
@@ -152,7 +182,8 @@ def bench_tess(doc: Document, repeat: int) -> dict:
         "vertices": int(sum(r.points.shape[0] for r in rings)),
         "triangles": int(tris),
         "tess_ms": round(ms(ours, repeat), 3),
-        "flatten_ms": round(ms(lambda: [flatten(arr, tol) for _, arr, tol in items], repeat), 3),
+        "tess_per_object_ms": round(ms(per_object, repeat), 3),
+        "flatten_ms": round(ms(lambda: flatten_many(anchors, sub_start, closed, path_sub, tols), repeat), 3),
         "earcut_ms": round(ms(earcut, repeat), 3),
         "compile_ms": round(ms(compile_all, max(1, repeat // 2)), 2),
     }

@@ -129,6 +129,13 @@ def test_multi_subpath_holes_follow_direction_under_nonzero_and_parity_under_eve
     assert triangles_area(tessellate_fill(*same, EVENODD)) == pytest.approx(84)
 
 
+def test_separate_rings_with_a_gap_between_them_stay_separate():
+    pts, rs = rings([(0, 0), (10, 0), (10, 10), (0, 10)], [(0, 20), (10, 20), (12, 30), (0, 30)], [(30, 5), (40, 5), (35, 25)])
+    t = tessellate_fill(pts, rs, NONZERO)
+    assert triangles_area(t) == pytest.approx(100 + 110 + 100)
+    assert not any(10 < y < 20 and x < 12 for x, y in t)
+
+
 def test_degenerate_input_gives_no_triangles():
     for pts in ([], [(1, 1)], [(0, 0), (5, 5)], [(0, 0), (5, 0), (9, 0)]):
         p, rs = ring(pts) if pts else (np.zeros((0, 2)), np.array([0, 0], dtype=np.int64))

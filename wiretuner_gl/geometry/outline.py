@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -13,15 +13,13 @@ from ..model.values import Transform
 from .flatten import flatten_path
 
 
-@dataclass(frozen=True)
-class PathArrays:
+class PathArrays(NamedTuple):
     anchors: np.ndarray  # (N, 6) float64: x, y, in_dx, in_dy, out_dx, out_dy
     sub_start: np.ndarray  # (S + 1,) int64
     closed: np.ndarray  # (S,) bool
 
 
-@dataclass(frozen=True)
-class Rings:
+class Rings(NamedTuple):
     points: np.ndarray  # (P, 2)
     ring_start: np.ndarray  # (R + 1,)
     ring_closed: np.ndarray  # (R,) uint8

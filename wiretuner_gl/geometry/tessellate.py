@@ -72,6 +72,16 @@ def _inside(w, rule):
 
 
 @njit(cache=True)
+def _unique_sorted(a):
+    k = 0
+    for i in range(a.shape[0]):
+        if k == 0 or a[i] != a[k - 1]:
+            a[k] = a[i]
+            k += 1
+    return a[:k]
+
+
+@njit(cache=True)
 def _emit(out, n, e, l, r, ya, xla, xra, yb):
     """The trapezoid between edges l and r from ya (corners xla, xra) down to yb; `out` has room."""
     xlb = _x_at(e, l, yb)
@@ -106,13 +116,38 @@ def _emit(out, n, e, l, r, ya, xla, xra, yb):
 
 @njit(cache=True)
 def tessellate_fill(points, ring_start, rule):
+    out = np.empty((max(64, points.shape[0] * 3), 2))
+    out, n = _tessellate_into(points, ring_start, rule, out, 0)
+    return out[:n].copy()
+
+
+@njit(cache=True)
+def tessellate_many(points, ring_start, ring_lo, ring_hi, rules):
+    """Tessellate many fills in one call: fill p is rings ring_lo[p]:ring_hi[p] under rules[p].
+    Returns (triangles, path_tri): fill p owns triangles[path_tri[p]:path_tri[p+1]]."""
+    npaths = ring_lo.shape[0]
+    out = np.empty((max(64, points.shape[0] * 3), 2))
+    path_tri = np.empty(npaths + 1, dtype=np.int64)
+    n = 0
+    for p in range(npaths):
+        path_tri[p] = n
+        r0 = ring_lo[p]
+        r1 = ring_hi[p]
+        if r1 > r0:
+            out, n = _tessellate_into(points, ring_start[r0 : r1 + 1], rules[p], out, n)
+    path_tri[npaths] = n
+    return out[:n].copy(), path_tri
+
+
+@njit(cache=True)
+def _tessellate_into(points, ring_start, rule, out, n):
+    """Append the fill's trapezoids (as triangles) to out from row n; returns (out, n)."""
     e = _edges(points, ring_start)
     ne = e.shape[0]
-    out = np.empty((max(64, ne * 3), 2))
     if ne == 0:
-        return out[:0].copy()
-    order = np.argsort(e[:, 1], kind="mergesort")
-    ys = np.unique(np.concatenate((e[:, 1], e[:, 3])))
+        return out, n
+    # numba's quicksort is several times faster than its mergesort; stability is not needed
+    order = np.argsort(e[:, 1])
     scale = 1.0
     for i in range(ne):
         scale = max(scale, abs(e[i, 0]), abs(e[i, 1]), abs(e[i, 2]), abs(e[i, 3]))
@@ -132,11 +167,10 @@ def tessellate_fill(points, ring_start, rule):
     stamp = 0
     na = 0
     nxt = 0
-    n = 0
-    y0 = ys[0]
-    for s in range(ys.shape[0] - 1):
-        ya = ys[s]
-        yb = ys[s + 1]
+    y0 = e[order[0], 1]
+    ya = y0
+    # sweep from event to event: an edge starts or an active edge ends (no sorted list of ys)
+    while True:
         k = 0
         for i in range(na):
             if e[active[i], 3] > ya:
@@ -148,6 +182,22 @@ def tessellate_fill(points, ring_start, rule):
                 active[na] = order[nxt]
                 na += 1
             nxt += 1
+        if na == 0:
+            # a gap (or the end): close what is open here, not after the gap
+            out = grow2(out, n + 6 * (nl + 1))
+            for i in range(nl):
+                L = lefts[i]
+                n = _emit(out, n, e, L, open_r[L], open_y[L], open_xl[L], open_xr[L], ya)
+                open_r[L] = -1
+            nl = 0
+            if nxt >= ne:
+                break
+            ya = e[order[nxt], 1]
+            continue
+        yb = e[order[nxt], 1] if nxt < ne else np.inf
+        for i in range(na):
+            if e[active[i], 3] < yb:
+                yb = e[active[i], 3]
         y0 = ya
         guard = 0
         while y0 < yb:
@@ -217,11 +267,12 @@ def tessellate_fill(points, ring_start, rule):
                     open_r[L] = -1
             nl = k
             y0 = y1
+        ya = yb
     out = grow2(out, n + 6 * (nl + 1))
     for i in range(nl):
         L = lefts[i]
         n = _emit(out, n, e, L, open_r[L], open_y[L], open_xl[L], open_xr[L], y0)
-    return out[:n].copy()
+    return out, n
 
 
 @njit(cache=True)

@@ -12,8 +12,10 @@ import math
 
 import numpy as np
 
-from ..geometry.mesh import fill_triangles, stroke_triangles
-from ..geometry.outline import flatten, path_arrays, transform_points, transform_scale
+from ..geometry.mesh import stroke_triangles
+from ..geometry.flatten import flatten_many
+from ..geometry.outline import Rings, path_arrays, transform_points, transform_scale
+from ..geometry.tessellate import tessellate_many
 from ..geometry.bounds import path_bounds
 from ..model.document import ROOT, Document
 from ..model.nodes import Group, Path, Shape
@@ -36,13 +38,22 @@ POP = "pop"
 
 
 class _Mesh:
-    __slots__ = ("key", "fill", "stroke", "bbox")
+    __slots__ = ("key", "fill", "stroke", "arrays", "_bounds")
 
-    def __init__(self, key, fill, stroke, bbox):
-        self.key = key
+    def __init__(self, key, fill, stroke, arrays):
+        self.key = key  # (tolerance, stroke width, hairline alpha)
         self.fill = fill
         self.stroke = stroke
-        self.bbox = bbox
+        self.arrays = arrays
+        self._bounds = None
+
+    @property
+    def bounds(self):
+        """Geometry bounds in the object's units (objectBoundingBox gradients), computed on use."""
+        if self._bounds is None:
+            a = self.arrays
+            self._bounds = tuple(path_bounds(a.anchors, a.sub_start, a.closed))
+        return self._bounds
 
 
 def _premul(c: Color, alpha: float) -> tuple[int, int, int, int]:
@@ -58,7 +69,9 @@ class SceneCompiler:
         self.tessellated = 0  # objects (re)tessellated by the last compile
 
     # ------------------------------------------------------------------ meshes
-    def mesh(self, obj, m, scale: float) -> _Mesh:
+    @staticmethod
+    def mesh_key(obj, m, scale: float) -> tuple[float, float, float]:
+        """(flattening tolerance, stroke width, hairline alpha) in the object's own units."""
         s = transform_scale(m) * scale
         tol = TOLERANCE_PX / max(s, 1e-12)
         st = obj.style.stroke
@@ -71,20 +84,58 @@ class SceneCompiler:
                 # hairline: keep one device pixel wide and let coverage fade with the width
                 width = width / dev
                 alpha = dev
-        key = (tol, width)
+        return (tol, width, alpha)
+
+    def cached(self, obj, key) -> _Mesh | None:
         hit = self.meshes.get(obj.id)
         if hit is not None and hit[0] is obj and hit[1].key == key:
             return hit[1]
-        self.tessellated += 1
-        arrays = path_arrays(obj)
-        rings = flatten(arrays, tol)
-        fill = fill_triangles(rings, getattr(obj, "fill_rule", "nonzero")) if obj.style.fill is not None else None
-        # overlapping stroke triangles are fine: the depth test lets each item touch a sample once
-        stroke = stroke_triangles(rings, st, width, tol, union=False) if width > 0 else None
-        b = path_bounds(arrays.anchors, arrays.sub_start, arrays.closed)
-        mesh = _Mesh(key, fill, stroke, (b, alpha))
-        self.meshes[obj.id] = (obj, mesh)
-        return mesh
+        return None
+
+    def build(self, todo: list) -> None:
+        """Meshes for [(obj, key)], flattened and fill-tessellated in one kernel call each."""
+        if not todo:
+            return
+        self.tessellated += len(todo)
+        arrays = [path_arrays(o) for o, _ in todo]
+        anchors = np.concatenate([a.anchors for a in arrays]) if arrays else np.zeros((0, 6))
+        subs = [0]
+        starts = [np.zeros(1, dtype=np.int64)]
+        base = 0
+        for a in arrays:
+            starts.append(a.sub_start[1:] + base)
+            base += a.anchors.shape[0]
+            subs.append(subs[-1] + a.closed.shape[0])
+        sub_start = np.concatenate(starts)
+        closed = np.concatenate([a.closed for a in arrays])
+        tols = np.array([k[0] for _, k in todo], dtype=np.float64)
+        pts, rs, rc, co, path_ring = flatten_many(anchors, sub_start, closed, np.array(subs, dtype=np.int64), tols)
+        filled = [i for i, (o, _) in enumerate(todo) if o.style.fill is not None]
+        fills: dict[int, np.ndarray] = {}
+        if filled:
+            lo = path_ring[filled]
+            hi = path_ring[np.array(filled) + 1]
+            rules = np.array([1 if getattr(todo[i][0], "fill_rule", "nonzero") == "evenodd" else 0 for i in filled], dtype=np.int64)
+            tris, path_tri = tessellate_many(pts, rs, lo, hi, rules)
+            for j, i in enumerate(filled):
+                fills[i] = tris[path_tri[j] : path_tri[j + 1]]
+        for i, (obj, key) in enumerate(todo):
+            stroke = None
+            if key[1] > 0:
+                r0, r1 = path_ring[i], path_ring[i + 1]
+                p0, p1 = rs[r0], rs[r1]
+                rings = Rings(pts[p0:p1], rs[r0 : r1 + 1] - p0, rc[r0:r1], co[p0:p1])
+                # overlapping stroke triangles are fine: the depth test lets each item touch a sample once
+                stroke = stroke_triangles(rings, obj.style.stroke, key[1], key[0], union=False)
+            self.meshes[obj.id] = (obj, _Mesh(key, fills.get(i), stroke, arrays[i]))
+
+    def mesh(self, obj, m, scale: float) -> _Mesh:
+        key = self.mesh_key(obj, m, scale)
+        hit = self.cached(obj, key)
+        if hit is None:
+            self.build([(obj, key)])
+            hit = self.meshes[obj.id][1]
+        return hit
 
     # ------------------------------------------------------------------ packing
     def pack(self, tris, m, paint, alpha: float, bbox) -> np.ndarray:
@@ -97,7 +148,7 @@ class SceneCompiler:
             return v
         g = paint.transform
         if paint.units == "objectBoundingBox":
-            x0, y0, x1, y1 = bbox
+            x0, y0, x1, y1 = bbox.bounds if isinstance(bbox, _Mesh) else bbox
             if not (x1 > x0 and y1 > y0):
                 return EMPTY_VERTS  # SVG: no bounding box, no paint
             g = compose((x1 - x0, 0.0, 0.0, y1 - y0, x0, y0), g)
@@ -136,17 +187,20 @@ class SceneCompiler:
                 x0, y0, x1, y1 = ab.x, ab.y, ab.x + ab.width, ab.y + ab.height
                 rect = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y0], [x1, y1], [x0, y1]], dtype=np.float64)
                 self._item(out, ("bg", ab_id), rect, IDENTITY, ab.background, 1.0, None)
+            prog: list = []
             for layer_id in doc.children(ab_id):
                 layer = doc.layers.get(layer_id)
                 if layer is None or not layer.visible:
                     continue
                 for child in doc.children(layer_id):
-                    self._visit(doc, child, IDENTITY, scale, out)
+                    self._visit(doc, child, IDENTITY, prog)
+            self._emit(prog, scale, out)
             ranges[ab_id] = (first, len(out))
         self.live = {e[0] for e in out if isinstance(e[0], tuple)}
         return out, ranges
 
-    def _visit(self, doc, oid, ctm, scale, out):
+    def _visit(self, doc, oid, ctm, prog):
+        """Flatten the tree into prog: (PUSH, opacity), (POP,), (oid, obj, transform)."""
         obj = doc.objects.get(oid)
         if obj is None or not obj.visible:
             return
@@ -156,30 +210,49 @@ class SceneCompiler:
                 return
             layer = obj.opacity < 1.0
             if layer:
-                out.append((PUSH, float(obj.opacity)))
+                prog.append((PUSH, float(obj.opacity)))
             for c in doc.children(oid):
-                self._visit(doc, c, m, scale, out)
+                self._visit(doc, c, m, prog)
             if layer:
-                out.append((POP,))
+                prog.append((POP,))
             return
         if not isinstance(obj, (Path, Shape)):
             return
         st = obj.style
-        op = float(st.opacity)
-        if op <= 0 or (st.fill is None and (st.stroke is None or st.stroke.width <= 0)):
+        if st.opacity <= 0 or (st.fill is None and (st.stroke is None or st.stroke.width <= 0)):
             return
-        mesh = self.mesh(obj, m, scale)
-        bounds, hair = mesh.bbox
-        layer = op < 1.0 and st.fill is not None and mesh.stroke is not None
-        fold = 1.0 if layer else op
-        if layer:
-            out.append((PUSH, op))
-        if st.fill is not None:
-            self._item(out, (oid, "fill"), mesh.fill, m, st.fill, fold, bounds)
-        if mesh.stroke is not None:
-            self._item(out, (oid, "stroke"), mesh.stroke, m, st.stroke.paint, fold * hair, bounds)
-        if layer:
-            out.append((POP,))
+        prog.append((oid, obj, m))
+
+    def _emit(self, prog, scale, out):
+        keys = {}
+        todo = []
+        for step in prog:
+            if len(step) == 3:
+                oid, obj, m = step
+                key = self.mesh_key(obj, m, scale)
+                keys[oid] = key
+                if self.cached(obj, key) is None:
+                    todo.append((obj, key))
+        self.build(todo)
+        for step in prog:
+            if len(step) != 3:
+                out.append(step)
+                continue
+            oid, obj, m = step
+            mesh = self.meshes[oid][1]
+            st = obj.style
+            op = float(st.opacity)
+            hair = mesh.key[2]
+            layer = op < 1.0 and st.fill is not None and mesh.stroke is not None
+            fold = 1.0 if layer else op
+            if layer:
+                out.append((PUSH, op))
+            if st.fill is not None:
+                self._item(out, (oid, "fill"), mesh.fill, m, st.fill, fold, mesh)
+            if mesh.stroke is not None:
+                self._item(out, (oid, "stroke"), mesh.stroke, m, st.stroke.paint, fold * hair, mesh)
+            if layer:
+                out.append((POP,))
 
     def prune(self, doc: Document) -> None:
         """Forget meshes of objects no longer in the document."""
