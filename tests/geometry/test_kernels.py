@@ -304,3 +304,27 @@ def test_path_bounds_use_curve_extrema_not_control_points():
 def test_snap_points_to_grid_with_origin():
     out = snap_points(np.array([[12.4, 17.6], [-2.6, 0.2]]), 5.0, 1.0, 0.0)
     assert out.tolist() == [[11.0, 20.0], [-4.0, 0.0]]
+
+
+def test_batched_kernels_match_one_call_per_path():
+    from wiretuner_gl.geometry.flatten import flatten_many
+    from wiretuner_gl.geometry.tessellate import tessellate_many
+
+    paths = [
+        cubic_anchors((0, 0, 0, 0, 30, -80), (100, 0, -30, -80, 0, 0), closed=True),
+        cubic_anchors((0, 0, 0, 0, 0, 0), (10, 0, 0, 0, 0, 0), (10, 10, 0, 0, 0, 0)),
+        cubic_anchors(*[(x, y, 0, 0, 0, 0) for x, y in pentagram(20)], closed=True),
+    ]
+    anchors = np.concatenate([p[0] for p in paths])
+    sub_start = np.array([0, 2, 5, 10], dtype=np.int64)
+    closed = np.array([True, False, True])
+    tols = np.array([0.1, 0.5, 0.1])
+    pts, rs, rc, co, path_ring = flatten_many(anchors, sub_start, closed, np.array([0, 1, 2, 3], dtype=np.int64), tols)
+    rules = np.array([0, 0, 1], dtype=np.int64)
+    tris, path_tri = tessellate_many(pts, rs, path_ring[:-1], path_ring[1:], rules)
+    for i, (a, s, c) in enumerate(paths):
+        one = flatten_path(a, s, c, tols[i])
+        p0, p1 = rs[path_ring[i]], rs[path_ring[i + 1]]
+        assert np.array_equal(pts[p0:p1], one[0])
+        t1 = tessellate_fill(one[0], one[1], rules[i])
+        assert np.array_equal(tris[path_tri[i] : path_tri[i + 1]], t1)
