@@ -128,7 +128,15 @@ def stroke_pad(subpaths, st) -> float:
     return pad
 
 
-def node_bounds(node, tree) -> Bounds | None:
+def _hull_points(node):
+    for pts, _closed in _outlines(node):
+        for x, y, ix, iy, ox, oy in pts:
+            yield x, y
+            yield x + ix, y + iy
+            yield x + ox, y + oy
+
+
+def node_bounds(node, tree, tight: bool = True) -> Bounds | None:
     """Bounds in the parent's space (the node's transform applied); None for an empty group.
     tree: anything with `.children` (id -> [ids]) and `.nodes` (id -> node)."""
     if not node.visible:
@@ -136,12 +144,12 @@ def node_bounds(node, tree) -> Bounds | None:
     if isinstance(node, Group):
         b = None
         for c in tree.children.get(node.id, ()):
-            cb = node_bounds(tree.nodes[c], tree)
+            cb = node_bounds(tree.nodes[c], tree, tight)
             if cb is not None:
                 b = cb if b is None else b.union(cb)
         return b.transformed(node.transform) if b is not None else None
     if isinstance(node, (Path, Shape)):
-        b = points_bounds(list(_tight_points(node)))
+        b = points_bounds(list(_tight_points(node)) if tight else list(_hull_points(node)))
         if b is None:
             return None
         st = node.style.stroke

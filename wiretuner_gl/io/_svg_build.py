@@ -258,13 +258,15 @@ class Builder:
         overflow = S.get(st, "overflow").strip()
         if overflow not in ("visible", "auto"):
             # the viewport clips: exact when everything lies inside it
-            b = self.bounds_of_children(gid)
+            b = self.bounds_of_children(gid, tight=False)  # the control hull first: cheap, and usually inside
             if vb is not None:
                 # the viewport rectangle in viewBox units (the aspect transform is axis-aligned)
                 m = aspect_transform(vb, 0.0, 0.0, w, h, el.get("preserveAspectRatio"))
                 clip = Bounds(-m[4] / m[0], -m[5] / m[3], (w - m[4]) / m[0], (h - m[5]) / m[3])
             else:
                 clip = Bounds(0.0, 0.0, w, h)
+            if b is not None and not clip.contains(b):
+                b = self.bounds_of_children(gid)
             if b is not None and not clip.contains(b):
                 rect = skia.Path()
                 rect.addRect(skia.Rect.MakeLTRB(clip.x0, clip.y0, clip.x1, clip.y1))
@@ -395,7 +397,8 @@ class Builder:
             if not subs:
                 return
             n = sum(len(s.anchors) for s in subs)
-            if not all(math.isfinite(v) for s in subs for a in s.anchors for v in (a.x, a.y, a.in_x, a.in_y, a.out_x, a.out_y)):
+            # one sum: inf and nan propagate (a sum overflowing past 1e308 counts as out of range too)
+            if not math.isfinite(sum(a.x + a.y + a.in_x + a.in_y + a.out_x + a.out_y for s in subs for a in s.anchors)):
                 self.warn(f"<{tag}> #{el_id or '?'}: coordinates out of range; not imported")
                 return
             self._anchors += n
@@ -418,10 +421,10 @@ class Builder:
             self.warn(f"#{el_id or tag}: paint-order {st['paint-order']!r} drawn as fill then stroke")
 
     # ------------------------------------------------------------------------------------ [effects]
-    def bounds_of_children(self, gid: str) -> Bounds | None:
+    def bounds_of_children(self, gid: str, tight: bool = True) -> Bounds | None:
         b = None
         for c in self.children.get(gid, ()):
-            cb = node_bounds(self.nodes[c], self)
+            cb = node_bounds(self.nodes[c], self, tight)
             if cb is not None:
                 b = cb if b is None else b.union(cb)
         return b

@@ -55,11 +55,12 @@ def _scan_fast(d: str):
         if cmd not in ("M", "m") and cmd is not None and i <= 1:
             raise PathDataError("path data must start with a moveto")
         k = _ARGS[cmd.upper()]
-        if i + k > n or any(tokens[j][0].isalpha() and tokens[j] not in "eE" for j in range(i, i + k)):
+        if i + k > n:
             raise PathDataError(f"too few numbers for {cmd!r}")
-        args = [float(tokens[j]) for j in range(i, i + k)]
-        if any(not math.isfinite(v) for v in args):
-            raise PathDataError("number out of range")
+        try:
+            args = [float(t) for t in tokens[i : i + k]]
+        except ValueError:  # a command letter where a number belongs
+            raise PathDataError(f"too few numbers for {cmd!r}") from None
         i += k
         yield cmd, args
         if cmd == "M":
