@@ -162,3 +162,43 @@ def test_item_depths_are_distinct_and_increasing():
 def test_render_rejects_empty_image_size(ctx):
     with pytest.raises(ValueError):
         render_document(B().doc(), 0, 10)
+
+
+def test_incremental_sync_after_edits_renders_like_a_fresh_renderer(ctx):
+    from dataclasses import replace
+
+    from wiretuner_gl.model.values import rotate
+
+    b = B()
+    g = b.group(transform=rotate(20, 80, 80))
+    b.shape(RectGeom(30, 30, 50, 40), fill(RED), parent=g)  # shape:t.2
+    b.shape(EllipseGeom(100, 100, 30, 20), Style(fill=BLUE, stroke=Stroke(Color(0, 0, 0, 0.5), 6)))  # shape:t.3
+    b.shape(RectGeom(10, 120, 40, 30), fill(Color(0, 0.6, 0.2)))  # shape:t.4
+    doc = b.doc()
+    r = SceneRenderer(ctx)
+
+    def edit(d, oid, **changes):
+        m = d.mutate()
+        m.objects[oid] = replace(m.objects[oid], **changes)
+        return m.finish()
+
+    try:
+        render_document(doc, 96, 96, renderer=r)
+        steps = [
+            lambda d: edit(d, "shape:t.2", transform=translate(15, -5)),  # inside a rotated group
+            lambda d: edit(d, "shape:t.3", style=Style(fill=RED, stroke=Stroke(BLUE, 9), opacity=0.6)),
+            lambda d: edit(d, "shape:t.4", visible=False),
+            lambda d: edit(d, "shape:t.4", visible=True, geom=RectGeom(5, 100, 80, 50)),
+            lambda d: edit(d, "group:t.1", opacity=0.5),
+        ]
+        for step in steps:
+            doc = step(doc)
+            ours = render_document(doc, 96, 96, renderer=r)
+            fresh_r = SceneRenderer(ctx)
+            try:
+                fresh = render_document(doc, 96, 96, renderer=fresh_r)
+            finally:
+                fresh_r.release()
+            assert np.array_equal(ours, fresh)
+    finally:
+        r.release()

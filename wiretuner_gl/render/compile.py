@@ -67,6 +67,7 @@ class SceneCompiler:
         self.packed: dict[tuple, tuple[tuple, np.ndarray]] = {}
         self.paints = PaintTable()
         self.tessellated = 0  # objects (re)tessellated by the last compile
+        self.where: dict[str, tuple] = {}  # oid -> (parent's world transform, first entry, count)
 
     # ------------------------------------------------------------------ meshes
     @staticmethod
@@ -176,6 +177,7 @@ class SceneCompiler:
     def compile(self, doc: Document, scale: float, artboard: str | None = None):
         """Entries back to front, and {artboard id: (first, end)} ranges into them."""
         self.tessellated = 0
+        self.where = {}
         out: list = []
         ranges: dict[str, tuple[int, int]] = {}
         for ab_id in doc.children(ROOT):
@@ -200,7 +202,7 @@ class SceneCompiler:
         return out, ranges
 
     def _visit(self, doc, oid, ctm, prog):
-        """Flatten the tree into prog: (PUSH, opacity), (POP,), (oid, obj, transform)."""
+        """Flatten the tree into prog: (PUSH, opacity), (POP,), (oid, obj, world transform, parent's)."""
         obj = doc.objects.get(oid)
         if obj is None or not obj.visible:
             return
@@ -221,38 +223,81 @@ class SceneCompiler:
         st = obj.style
         if st.opacity <= 0 or (st.fill is None and (st.stroke is None or st.stroke.width <= 0)):
             return
-        prog.append((oid, obj, m))
+        prog.append((oid, obj, m, ctm))
 
     def _emit(self, prog, scale, out):
-        keys = {}
         todo = []
         for step in prog:
-            if len(step) == 3:
-                oid, obj, m = step
+            if len(step) == 4:
+                oid, obj, m, _ = step
                 key = self.mesh_key(obj, m, scale)
-                keys[oid] = key
                 if self.cached(obj, key) is None:
                     todo.append((obj, key))
         self.build(todo)
         for step in prog:
-            if len(step) != 3:
+            if len(step) != 4:
                 out.append(step)
                 continue
-            oid, obj, m = step
-            mesh = self.meshes[oid][1]
+            oid, obj, m, parent = step
+            first = len(out)
+            self._object_entries(oid, obj, m, self.meshes[oid][1], out)
+            self.where[oid] = (parent, first, len(out) - first)
+
+    def _object_entries(self, oid, obj, m, mesh, out) -> None:
+        st = obj.style
+        op = float(st.opacity)
+        hair = mesh.key[2]
+        layer = op < 1.0 and st.fill is not None and mesh.stroke is not None
+        fold = 1.0 if layer else op
+        if layer:
+            out.append((PUSH, op))
+        if st.fill is not None:
+            self._item(out, (oid, "fill"), mesh.fill, m, st.fill, fold, mesh)
+        if mesh.stroke is not None:
+            self._item(out, (oid, "stroke"), mesh.stroke, m, st.stroke.paint, fold * hair, mesh)
+        if layer:
+            out.append((POP,))
+
+    def update(self, prev: Document | None, doc: Document, scale: float, entries: list):
+        """Entries for `doc` made from the last ones by redoing only the paths and shapes whose
+        value changed since `prev`, with the indices of the entries replaced; None when that is not
+        possible (structure, groups, layers or artboards changed, or many objects did) and a full
+        compile is needed."""
+        if prev is None or doc._children is None or doc._children is not prev._children:
+            return None
+        if doc.artboards != prev.artboards or doc.layers != prev.layers:
+            return None
+        old_objects = prev.objects
+        changed = []
+        for k, v in doc.objects.items():
+            if old_objects.get(k) is not v:
+                changed.append((k, v))
+                if len(changed) > 256:
+                    return None
+        self.tessellated = 0
+        out = list(entries)
+        touched: list[int] = []
+        for oid, obj in changed:
+            if not isinstance(obj, (Path, Shape)):
+                return None
+            rec = self.where.get(oid)
             st = obj.style
-            op = float(st.opacity)
-            hair = mesh.key[2]
-            layer = op < 1.0 and st.fill is not None and mesh.stroke is not None
-            fold = 1.0 if layer else op
-            if layer:
-                out.append((PUSH, op))
-            if st.fill is not None:
-                self._item(out, (oid, "fill"), mesh.fill, m, st.fill, fold, mesh)
-            if mesh.stroke is not None:
-                self._item(out, (oid, "stroke"), mesh.stroke, m, st.stroke.paint, fold * hair, mesh)
-            if layer:
-                out.append((POP,))
+            drawn = obj.visible and st.opacity > 0 and (st.fill is not None or (st.stroke is not None and st.stroke.width > 0))
+            if rec is None:
+                if drawn:
+                    return None  # newly visible: its place in the order is not known here
+                continue
+            parent, first, count = rec
+            if not drawn:
+                return None
+            m = compose(parent, obj.transform)  # groups did not change, so the parent's is current
+            new: list = []
+            self._object_entries(oid, obj, m, self.mesh(obj, m, scale), new)
+            if len(new) != count or any(a[0] != b[0] for a, b in zip(new, out[first : first + count])):
+                return None
+            out[first : first + count] = new
+            touched.extend(range(first, first + count))
+        return out, touched
 
     def prune(self, doc: Document) -> None:
         """Forget meshes of objects no longer in the document."""

@@ -104,11 +104,17 @@ class SceneRenderer:
         if doc is self._doc and scale == self._scale:
             self.uploaded_bytes = 0
             return
-        entries, ranges = self.compiler.compile(doc, scale)
-        self.compiler.prune(doc)
-        self._doc, self._scale = doc, scale
         self.uploaded_bytes = 0
-        if not self._update_in_place(entries):
+        upd = self.compiler.update(self._doc, doc, scale, self._entries) if scale == self._scale else None
+        if upd is not None:
+            entries, touched = upd
+            ranges = self._ranges
+        else:
+            entries, ranges = self.compiler.compile(doc, scale)
+            self.compiler.prune(doc)
+            touched = None
+        self._doc, self._scale = doc, scale
+        if not self._update_in_place(entries, touched):
             self._relayout(entries)
         self._entries = entries
         self._ranges = ranges
@@ -123,11 +129,15 @@ class SceneRenderer:
                 return False
         return True
 
-    def _update_in_place(self, entries) -> bool:
-        if not self._same_shape(entries):
-            return False
+    def _update_in_place(self, entries, touched=None) -> bool:
+        """Write changed items into their slots; False when the layout must be redone."""
+        if touched is None:
+            if not self._same_shape(entries):
+                return False
+            touched = range(len(entries))
         writes = []
-        for i, (old, new) in enumerate(zip(self._entries, entries)):
+        for i in touched:
+            old, new = self._entries[i], entries[i]
             if old[0] in (PUSH, POP):
                 if old != new:
                     return False
