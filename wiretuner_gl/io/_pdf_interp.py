@@ -344,7 +344,9 @@ class Interpreter:
             self.count("shading without a clip (drawn over the page box)")
             return
         try:
-            grad, _ = shading_paint(sh, resources, gs.ca, compose(invert(cctm), gs.ctm))
+            grad, extend = shading_paint(sh, resources, gs.ca, compose(invert(cctm), gs.ctm))
+            if not all(extend):
+                self.count("shading without Extend (drawn extended)")
         except (Unsupported, ValueError, KeyError, TypeError) as exc:
             self.count(f"shading skipped ({exc})")
             return
@@ -371,6 +373,11 @@ class Interpreter:
             return
         inner = gs.copy()
         inner.ctm = compose(gs.ctm, tuple(float(v) for v in xo.get("/Matrix", [1, 0, 0, 1, 0, 0])))
+        bbox = [float(v) for v in xo.get("/BBox", [])]
+        if len(bbox) == 4:  # a form clips to its /BBox
+            x0, y0, x1, y1 = min(bbox[0], bbox[2]), min(bbox[1], bbox[3]), max(bbox[0], bbox[2]), max(bbox[1], bbox[3])
+            rect = [[x0, y0, [(x1, y0, x1, y0, x1, y0, True), (x1, y1, x1, y1, x1, y1, True), (x0, y1, x0, y1, x0, y1, True)], True]]
+            inner.clips = inner.clips + ((rect, inner.ctm, "nonzero"),)
         if "/Group" in xo and xo.Group.get("/S") == "/Transparency" and (gs.ca < 1 or gs.CA < 1):
             self.count("transparency group opacity (applied per object)")
         self.run(xo, xo.get("/Resources", resources), page_tf, inner, depth + 1, base_ctm=inner.ctm)

@@ -84,6 +84,7 @@ class Builder:
         self._anchors = 0
         self._sources: dict[FsPath, Source] = {source.path: source}
         self._unsupported_ids: dict[str, list[str]] = {}
+        self._approximated_ids: dict[str, list[str]] = {}
         self._cur_source = source
         self.resolver = S.StyleResolver(self._paint_ref, self.warn, self.unsupported)
 
@@ -93,12 +94,27 @@ class Builder:
             self.report.warn(msg)
 
     def unsupported(self, kind: str, el_id: str | None, detail: str | None = None) -> None:
+        """Count what was dropped or not applied; the first few get their own line, all get a summary."""
         self.report.counts[kind] = self.report.counts.get(kind, 0) + 1
-        self._unsupported_ids.setdefault(kind, []).append(el_id or "")
-        if detail:
+        ids = self._unsupported_ids.setdefault(kind, [])
+        ids.append(el_id or "")
+        if detail and len(ids) <= 3:
+            self.warn(detail)
+
+    def approximated(self, kind: str, el_id: str | None, detail: str) -> None:
+        """Count what was kept by an exact but less editable substitute (e.g. clipping applied to outlines)."""
+        key = f"{kind} (applied to geometry)"
+        self.report.counts[key] = self.report.counts.get(key, 0) + 1
+        ids = self._approximated_ids.setdefault(key, [])
+        ids.append(el_id or "")
+        if len(ids) <= 3:
             self.warn(detail)
 
     def finish_report(self) -> None:
+        for kind, ids in sorted(self._approximated_ids.items()):
+            named = [i for i in ids if i]
+            shown = ", ".join("#" + i for i in named[:12]) + (" …" if len(named) > 12 else "")
+            self.report.warn(f"{kind}: {len(ids)} element(s)" + (f" (ids: {shown})" if named else ""))
         for kind, ids in sorted(self._unsupported_ids.items()):
             named = [i for i in ids if i]
             shown = ", ".join("#" + i for i in named[:12]) + (" …" if len(named) > 12 else "")
@@ -271,9 +287,9 @@ class Builder:
                 rect = skia.Path()
                 rect.addRect(skia.Rect.MakeLTRB(clip.x0, clip.y0, clip.x1, clip.y1))
                 self._apply_clip(gid, rect)
-                self.report.counts["clip-path (applied to geometry)"] = self.report.counts.get("clip-path (applied to geometry)", 0) + 1
-                self.warn(
-                    f"<{local(el.tag)}> #{el_id or '?'}: its viewport clips content; applied to the outlines (clipped shapes became paths)"
+                self.approximated(
+                    "clip-path", el_id,
+                    f"<{local(el.tag)}> #{el_id or '?'}: its viewport clips content; applied to the outlines (clipped shapes became paths)",
                 )
         return gid
 
@@ -469,8 +485,10 @@ class Builder:
             )
             return
         self._apply_clip(nid, region)
-        self.report.counts["clip-path (applied to geometry)"] = self.report.counts.get("clip-path (applied to geometry)", 0) + 1
-        self.warn(f"{name}: clip-path #{target.get('id')} applied to the outlines (clipping is not in the model yet: clipped shapes became paths, clipped strokes filled outlines)")
+        self.approximated(
+            "clip-path", el_id,
+            f"{name}: clip-path #{target.get('id')} applied to the outlines (clipping is not in the model yet: clipped shapes became paths, clipped strokes filled outlines)",
+        )
 
     def _mask(self, value, el, nid, src, name, el_id, vp) -> None:
         """A mask whose content is opaque white and black shapes is a clip region (exact);
@@ -482,8 +500,7 @@ class Builder:
             self.unsupported("mask", el_id, f"{name}: mask {value} not applied (only black-and-white masks are turned into clipping); drawn unmasked")
             return
         self._apply_clip(nid, region)
-        self.report.counts["mask (applied to geometry)"] = self.report.counts.get("mask (applied to geometry)", 0) + 1
-        self.warn(f"{name}: black-and-white mask #{target.get('id')} applied to the outlines (masked shapes became paths)")
+        self.approximated("mask", el_id, f"{name}: black-and-white mask #{target.get('id')} applied to the outlines (masked shapes became paths)")
 
     def _mask_region(self, mask_el, msrc, vp, nid):
         mst = S.compute({}, msrc.cascade.declared(mask_el), vp)
