@@ -50,7 +50,9 @@ def log(*a):
 
 def doc_file(events: int, seed: int = 1) -> Path:
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"hist_{events}_{seed}.wiretuner"
+    from wiretuner_gl.store.snapshots import CODEC
+
+    path = OUT / f"hist_{events}_{seed}_{CODEC}.wiretuner"  # regenerated when the snapshot codec changes
     if not path.exists():
         log(f"generating {path.name} ...")
         info = generate(path.with_suffix(".tmp"), events, seed)

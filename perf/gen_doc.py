@@ -35,6 +35,7 @@ from wiretuner_gl.model.shapes import shape_to_path  # noqa: E402
 from wiretuner_gl.model.values import Color, Stroke, Style  # noqa: E402
 from wiretuner_gl.store.file import EventStore  # noqa: E402
 from wiretuner_gl.store.snapshots import SnapshotWriter  # noqa: E402
+from wiretuner_gl.store.undo import UndoHistory  # noqa: E402
 
 ACTOR = "gen0001"
 PALETTE = [Color.hex(h) for h in ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -58,6 +59,17 @@ class Generator:
         self.snapshot_every = snapshot_every
         self.last_snap = 0
         self.snapshot_ms: list[float] = []
+        self.history = UndoHistory(ACTOR)  # as the editor's session keeps it; stored with snapshots
+
+    def _logged(self, recs) -> None:
+        self.history.feed(ACTOR, recs[0].group, recs[0].cause)
+        if self.writer and self.seq - self.last_snap >= self.snapshot_every:
+            t0 = time.perf_counter()
+            h = self.history
+            self.writer.write(self.doc, self.seq, ts=self.ts,
+                              undo={"actor": ACTOR, "undo": list(h.undo_stack), "redo": list(h.redo_stack)})
+            self.snapshot_ms.append((time.perf_counter() - t0) * 1e3)
+            self.last_snap = self.seq
 
     # ------------------------------------------------------------------ logging
     def emit(self, events: list, cause: str | None = None, dt: float = 0.05) -> str | None:
@@ -76,11 +88,7 @@ class Generator:
         if cause is None:
             self.done.append((group, events))
             self.undone.clear()
-        if self.writer and self.seq - self.last_snap >= self.snapshot_every:
-            t0 = time.perf_counter()
-            self.writer.write(self.doc, self.seq, ts=self.ts)
-            self.snapshot_ms.append((time.perf_counter() - t0) * 1e3)
-            self.last_snap = self.seq
+        self._logged(recs)
         return group
 
     def drag(self, make_sample, samples: int) -> None:
@@ -98,11 +106,7 @@ class Generator:
             recs = self.store.append(events, actor=ACTOR, group=group, ts=self.ts)
             self.doc, self.seq = new, recs[-1].seq
             logged.extend(events)
-            if self.writer and self.seq - self.last_snap >= self.snapshot_every:
-                t0 = time.perf_counter()
-                self.writer.write(self.doc, self.seq, ts=self.ts)
-                self.snapshot_ms.append((time.perf_counter() - t0) * 1e3)
-                self.last_snap = self.seq
+            self._logged(recs)
         if logged:
             self.done.append((group, logged))
             self.undone.clear()

@@ -16,6 +16,7 @@ from wiretuner_gl.events.reducer import reduce_all
 from wiretuner_gl.model.document import Document
 from wiretuner_gl.store import DocumentSession, EventStore, load
 from wiretuner_gl.store.loader import replay
+from wiretuner_gl.store.schema import SCHEMA_VERSION
 from wiretuner_gl.store.snapshot_codec import NodeEncoder, decode_nodes, document_from_nodes, encode_node
 from wiretuner_gl.store.snapshots import SnapshotWriter, check_snapshot, newest_valid, snapshot_summaries
 
@@ -168,8 +169,38 @@ def test_a_format_1_file_still_opens_and_gains_snapshots_after_migration(tmp_pat
         h = load(store).doc.state_hash()
         assert snapshot_summaries(store) == []
     with DocumentSession.open(path) as s:
-        assert s.store.format_version == 2 and s.doc.state_hash() == h
+        assert s.store.format_version == SCHEMA_VERSION and s.doc.state_hash() == h
         SnapshotWriter(s.store).write(s.doc, s.seq)
     with EventStore.open(path, read_only=True) as store:
         res = load(store)
         assert res.snapshot_seq > 0 and res.doc.state_hash() == h
+
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(5, 60))
+def test_reopening_from_a_snapshot_restores_the_same_undo_stacks_as_reading_the_whole_log(tmp_path_factory, seed, n):
+    from tests.edits import random_edit
+    from wiretuner_gl.store.undo import UndoHistory
+
+    path = tmp_path_factory.mktemp("undo") / "u.wiretuner"
+    with DocumentSession.create(path) as s:
+        s.store.set_setting("snapshot_every_events", 7)
+        actor = s.actor
+    r = random.Random(seed)
+    with DocumentSession.open(path) as s:
+        for _ in range(n):
+            random_edit(s, r)
+        s.snapshotter.wait_idle(30)
+        live = (list(s.history.undo_stack), list(s.history.redo_stack))
+    with DocumentSession.open(path) as again:
+        assert again.skipped_snapshots == []
+        full = UndoHistory(actor)
+        full.feed_all((actor, g, c) for _, g, c in again.store.actor_groups(actor))
+        assert (list(again.history.undo_stack), list(again.history.redo_stack)) == (list(full.undo_stack), list(full.redo_stack))
+        assert (list(full.undo_stack), list(full.redo_stack)) == live
+        h = again.doc.state_hash()
+        undone = 0
+        while again.history.can_undo:  # and the restored stacks work
+            undone += again.undo().group is not None
+        for _ in range(undone):
+            assert again.redo().group is not None
+        assert again.doc.state_hash() == h

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite_utils
 
 APPLICATION_ID = 0x57544E47  # "WTNG"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -70,8 +70,14 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v3(db: sqlite_utils.Database) -> None:
+    """The local actor's undo/redo stacks beside each snapshot (JSON), so opening a long log does
+    not re-read every one of the actor's events to rebuild them: only those after the snapshot."""
+    db.execute("ALTER TABLE snapshots ADD COLUMN undo TEXT")
+
+
 # Numbered migrations: MIGRATIONS[n] brings a file from version n-1 to version n.
-MIGRATIONS = {1: _v1, 2: _v2}
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3}
 assert max(MIGRATIONS) == SCHEMA_VERSION
 
 

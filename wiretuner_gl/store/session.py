@@ -24,6 +24,7 @@ from ..model.ids import IdFactory, key_between, new_actor_id
 from ..model.nodes import Artboard, Layer
 from .file import EventStore
 from .loader import LoadResult, load
+from .snapshots import restore_history
 from .undo import DEFAULT_DEPTH, UndoHistory
 
 
@@ -46,7 +47,8 @@ class DocumentSession:
         salt = os.urandom(3).hex()
         self.ids = IdFactory(actor, salt=salt)
         self.history = UndoHistory(actor, depth=undo_depth)
-        self.history.feed_all((actor, g, c) for _, g, c in store.actor_groups(actor))
+        if not restore_history(self.history, store, actor, loaded.snapshot_seq):  # stacks stored with the snapshot
+            self.history.feed_all((actor, g, c) for _, g, c in store.actor_groups(actor))
         self._groups = itertools.count(1)
         self._group_prefix = f"{actor}.{salt}"
         self.listeners: list[Callable[[list[Record]], None]] = []

@@ -86,8 +86,11 @@ class SnapshotWriter:
             if lock is not None:
                 lock.release()
 
-    def write(self, doc: Document, seq: int, *, ts: float | None = None) -> dict:
-        """Store a snapshot of doc (the state after event `seq`); returns its summary."""
+    def write(self, doc: Document, seq: int, *, ts: float | None = None, undo: dict | None = None) -> dict:
+        """Store a snapshot of doc (the state after event `seq`); returns its summary.
+
+        `undo`: {"actor", "undo", "redo"}, that actor's undo/redo stacks at seq (see restore_history).
+        """
         t0 = time.perf_counter()
         c0 = time.thread_time()
         entries, (na, nl, no) = self.encoder.entries(doc)
@@ -119,8 +122,12 @@ class SnapshotWriter:
         data = manifest
         size = len(data) + sum(len(e[1]) for e in entries)
         row = (seq, time.time() if ts is None else ts, FORMAT, CODEC, size, state_hash, data, hashlib.sha256(data).hexdigest())
-        self._tx(lambda conn: conn.execute(
-            "INSERT OR REPLACE INTO snapshots(seq, ts, format, codec, size, state_hash, data, digest) VALUES (?,?,?,?,?,?,?,?)", row))
+        if self.store.format_version >= 3:
+            row += (None if undo is None else json.dumps(undo),)
+            sql = "INSERT OR REPLACE INTO snapshots(seq, ts, format, codec, size, state_hash, data, digest, undo) VALUES (?,?,?,?,?,?,?,?,?)"
+        else:
+            sql = "INSERT OR REPLACE INTO snapshots(seq, ts, format, codec, size, state_hash, data, digest) VALUES (?,?,?,?,?,?,?,?)"
+        self._tx(lambda conn: conn.execute(sql, row))
         self._ids = {e[2]: ids_cache[e[2]] for e in entries}  # only chunks still in use stay cached
         t1 = time.perf_counter()
         return {"seq": seq, "state_hash": state_hash, "size": size, "new_bytes": new_bytes,
@@ -267,6 +274,33 @@ def snapshot_summaries(store: EventStore, *, check: bool = True) -> list[dict]:
     return out
 
 
+def restore_history(history, store: EventStore, actor: str, snap_seq: int) -> bool:
+    """Rebuild an UndoHistory from the stacks stored with snapshot `snap_seq` and the actor's events
+    after it. False (history untouched) where that snapshot holds no stacks for this actor.
+
+    Groups seen before the snapshot can only recur after it while a gesture is still being logged,
+    and such a group is on the stored undo stack, so the stacks stand in for the full feed.
+    """
+    if not snap_seq or store.format_version < 3:
+        return False
+    rows = store.raw_rows("SELECT undo FROM snapshots WHERE seq = ?", (snap_seq,))
+    try:
+        state = json.loads(rows[0][0]) if rows and rows[0][0] else None
+    except ValueError:
+        return False
+    if not isinstance(state, dict) or state.get("actor") != actor:
+        return False
+    undo, redo = state.get("undo"), state.get("redo")
+    if not (isinstance(undo, list) and isinstance(redo, list) and all(type(g) is str for g in undo + redo)):
+        return False
+    history.undo_stack.extend(undo)
+    history.redo_stack.extend(redo)
+    history._seen.update(undo, redo)
+    history.feed_all((actor, g, c) for g, c in store.raw_rows(
+        "SELECT grp, cause FROM events WHERE actor = ? AND seq > ? ORDER BY seq", (actor, snap_seq)))
+    return True
+
+
 # --------------------------------------------------------------------------- background snapshotter
 
 
@@ -290,7 +324,7 @@ class Snapshotter:
         self.written: list[dict] = []
         self.errors: list[str] = []
         self.handoff_ms: list[float] = []  # time the caller's thread spent in the listener
-        self._pending: tuple[Document, int] | None = None
+        self._pending: tuple[Document, int, dict | None] | None = None
         self._busy = False
         self._stop = False
         self._cv = threading.Condition()
@@ -302,13 +336,15 @@ class Snapshotter:
         seq = records[-1].seq
         now = time.monotonic()
         if seq - self.last_seq >= self.every_events or (seq > self.last_seq and now - self.last_time >= self.every_seconds):
-            self.request(self.session.committed, seq)
+            h = self.session.history
+            self.request(self.session.committed, seq,
+                         {"actor": h.actor, "undo": list(h.undo_stack), "redo": list(h.redo_stack)})
             self.last_seq, self.last_time = seq, now
         self.handoff_ms.append((time.perf_counter() - t0) * 1e3)
 
-    def request(self, doc: Document, seq: int) -> None:
+    def request(self, doc: Document, seq: int, undo: dict | None = None) -> None:
         with self._cv:
-            self._pending = (doc, seq)
+            self._pending = (doc, seq, undo)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="wiretuner-snapshotter", daemon=True)
                 self._thread.start()
@@ -321,11 +357,11 @@ class Snapshotter:
                     self._cv.wait()
                 if self._pending is None:
                     return
-                doc, seq = self._pending
+                doc, seq, undo = self._pending
                 self._pending = None
                 self._busy = True
             try:
-                self.written.append(self.writer.write(doc, seq))
+                self.written.append(self.writer.write(doc, seq, undo=undo))
             except (sqlite3.Error, OSError, ValueError) as exc:
                 self.errors.append(f"snapshot at {seq}: {exc}")
             except Exception as exc:  # a snapshot is an optimisation: never take the editor down
