@@ -291,3 +291,51 @@ def test_edits_made_offline_survive_quitting_and_upload_after_reopening(tmp_path
     finally:
         a2.close()
         b.close()
+
+
+def test_client_refreshes_its_short_token_and_stays_connected(tmp_path, sqlite_gateway, authority):
+    from wiretuner_gl.store.file import EventStore
+    from wiretuner_gl.store.loader import LoadResult
+    from wiretuner_gl.store.session import DocumentSession
+    from wiretuner_gl.model.document import Document
+    from wiretuner_gl.sync.live import LiveDocument
+    from wiretuner_gl.sync.tokens import RefreshTokenProvider
+
+    refresh = authority.mint("rita", "refreshing", "editor", ttl=3600, typ="refresh")
+    minted = []
+
+    class ShortLived(RefreshTokenProvider):
+        async def __call__(self):
+            tok = await super().__call__()
+            minted.append(tok)
+            # re-sign with a 2 s lifetime so the test does not wait 15 minutes
+            ident = authority.verify(tok)
+            return authority.mint(ident.user, ident.document, ident.role, ttl=2)
+
+    s = DocumentSession(EventStore.create(tmp_path / "r.wiretuner", synchronous="OFF"), LoadResult(Document(), 0), "rita")
+    live = LiveDocument(s, [sqlite_gateway.url], "refreshing", ShortLived(sqlite_gateway.url, refresh),
+                        ping_interval=0.2).start()
+    try:
+        live.sync()
+        time.sleep(4.5)  # two token lifetimes
+        live.session.add_artboard("A", 0, 0, 10, 10)
+        live.sync()
+        assert live.client.reconnects == 0 and live.client.fatal is None
+        assert len(minted) >= 3  # connect + at least two refreshes
+    finally:
+        live.close()
+
+
+def test_silent_connections_time_out_with_4408(tmp_path, authority):
+    from wiretuner_gl.server import ServerConfig
+    from wiretuner_gl.server.runner import GatewayThread
+
+    gw = GatewayThread(ServerConfig(port=0, database=str(tmp_path / "t.sqlite"), hello_timeout=0.3, idle_timeout=0.6),
+                       authority).start()
+    try:
+        url = f"{gw.url}/v1/documents/quiet/ws"
+        assert exchange(url, [], wait=3)[0] == P.CLOSE_TIMEOUT  # no hello
+        code, got = exchange(url, [hello(authority.mint("q", "quiet", "editor"))], wait=3)
+        assert code == P.CLOSE_TIMEOUT and got[0]["type"] == "welcome"  # idle after hello
+    finally:
+        gw.stop()

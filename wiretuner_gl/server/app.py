@@ -112,7 +112,8 @@ class Gateway:
             raise web.HTTPForbidden(text="origin not allowed\n")
         # aiohttp's own ceiling is a hard stop (it may reset the socket); up to it the connection
         # checks the size itself and closes with 1009 after reading the whole frame.
-        ws = web.WebSocketResponse(heartbeat=self.config.heartbeat, max_msg_size=4 * self.config.max_message)
+        ws = web.WebSocketResponse(heartbeat=self.config.heartbeat, max_msg_size=4 * self.config.max_message,
+                                   compress=False)  # per-frame deflate costs more CPU than loopback/LAN bandwidth saves
         await ws.prepare(request)
         conn = Connection(self, ws, doc)
         self.conns.add(conn)

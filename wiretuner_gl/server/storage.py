@@ -1,10 +1,11 @@
 """Where the gateway keeps each document's ordered log: the common part of both backends.
 
-A commit runs inside one database transaction that (1) locks the document's head, (2) answers a
-resent batch with its existing seqs (stable event ids make retries idempotent), (3) catches the
-gateway's in-memory copy of the document up to the head (another gateway may have written), (4)
-checks the batch against it with the reducer, and (5) inserts it at head+1... Only after the
-commit returns does the gateway acknowledge and broadcast.
+A commit (1) answers a resent batch with its existing seqs (stable event ids make retries
+idempotent), (2) catches the gateway's in-memory copy of the document up to the head (another
+gateway may have written), (3) checks the batch against it with the reducer, and (4) inserts it at
+head+1… in the same database transaction that moves the head (SQLite: under BEGIN IMMEDIATE;
+PostgreSQL: one statement that only succeeds if the head has not moved, else catch up and retry).
+Only after the commit returns does the gateway acknowledge and broadcast.
 """
 
 from __future__ import annotations

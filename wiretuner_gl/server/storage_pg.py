@@ -1,7 +1,8 @@
 """PostgreSQL storage via asyncpg, for several gateway processes on one database.
 
-The document's row in `documents` is locked (SELECT … FOR UPDATE) for the length of a commit, so
-seqs are gap-free and strictly ordered across all gateways.
+Seqs are gap-free and strictly ordered across all gateways: a batch is inserted at head+1… in the
+same statement that moves `documents.head` from the head the batch was checked against (see
+`_INSERT`), so two gateways can never both take the same seqs.
 """
 
 from __future__ import annotations
@@ -25,10 +26,6 @@ CREATE TABLE IF NOT EXISTS events (
 """
 
 
-class _Reject(Exception):
-    pass
-
-
 class PostgresStorage:
     kind = "postgresql"
 
@@ -36,6 +33,7 @@ class PostgresStorage:
         self.url = url
         self.min_size, self.max_size = min_size, max_size
         self.pool: asyncpg.Pool | None = None
+        self._known_docs: set[str] = set()
 
     def describe(self) -> str:
         # never print credentials that may be part of the URL
@@ -77,36 +75,61 @@ class PostgresStorage:
             "AND seq <= $3 ORDER BY seq LIMIT $4", doc, start, end if end is not None else 1 << 62, limit)
         return [row_json(*r) for r in rows]
 
+    async def _ensure_document(self, doc: str) -> None:
+        if doc not in self._known_docs:
+            await self.pool.execute("INSERT INTO documents(doc, head) VALUES ($1, 0) ON CONFLICT DO NOTHING", doc)
+            self._known_docs.add(doc)
+
+    async def _existing(self, doc: str, eids: list[str]) -> CommitResult | None:
+        found = dict(await self.pool.fetch("SELECT eid, seq FROM events WHERE doc = $1 AND eid = ANY($2::text[])", doc, eids))
+        if not found:
+            return None
+        if len(found) != len(eids):
+            return CommitResult([], reject="batch partially committed under other ids")
+        return CommitResult([found[e] for e in eids], duplicate=True)
+
     async def commit(self, doc: str, state: DocState, actor: str, group: str, cause: str | None,
                      wire: Sequence[WireEvent], events: Sequence[Event]) -> CommitResult:
+        """Optimistic: catch up, check, then one statement that inserts at head+1… only if the head
+        has not moved. No lock is held across round trips, so a busy gateway cannot stall the
+        others; if another gateway got there first, catch up and try again."""
         eids = [e.eid for e in wire]
         try:
-            async with self.pool.acquire() as con:
+            await self._ensure_document(doc)
+            for _ in range(1000):
+                rows = await self.pool.fetch("SELECT seq, kind, v, payload FROM events WHERE doc = $1 AND seq > $2 ORDER BY seq",
+                                             doc, state.seq)
+                state.catch_up([tuple(r) for r in rows])
+                head = state.seq
+                checked = check_batch(state, events)
+                if isinstance(checked, str):
+                    return await self._existing(doc, eids) or CommitResult([], reject=checked)
+                ts = time.time()
                 try:
-                    async with con.transaction():
-                        await con.execute("INSERT INTO documents(doc, head) VALUES ($1, 0) ON CONFLICT DO NOTHING", doc)
-                        head = await con.fetchval("SELECT head FROM documents WHERE doc = $1 FOR UPDATE", doc)
-                        found = dict(await con.fetch("SELECT eid, seq FROM events WHERE doc = $1 AND eid = ANY($2::text[])", doc, eids))
-                        if found:
-                            if len(found) != len(eids):
-                                return CommitResult([], reject="batch partially committed under other ids")
-                            return CommitResult([found[e] for e in eids], duplicate=True)
-                        if head > state.seq:
-                            rows = await con.fetch("SELECT seq, kind, v, payload FROM events WHERE doc = $1 AND seq > $2 ORDER BY seq",
-                                                   doc, state.seq)
-                            state.catch_up([tuple(r) for r in rows])
-                        checked = check_batch(state, events)
-                        if isinstance(checked, str):
-                            raise _Reject(checked)
-                        ts = time.time()
-                        await con.executemany(
-                            "INSERT INTO events(doc, seq, eid, actor, ts, grp, cause, kind, v, payload) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
-                            [(doc, head + 1 + i, e.eid, actor, ts, group, cause, e.kind, e.v, payload_of(e)) for i, e in enumerate(wire)])
-                        await con.execute("UPDATE documents SET head = $2 WHERE doc = $1", doc, head + len(wire))
-                except _Reject as exc:
-                    return CommitResult([], reject=str(exc))
+                    got = await self.pool.fetch(
+                        _INSERT, doc, head, len(wire), actor, ts, group, cause, eids, [e.kind for e in wire],
+                        [e.v for e in wire], [payload_of(e) for e in wire])
+                except asyncpg.UniqueViolationError:
+                    dup = await self._existing(doc, eids)
+                    if dup is not None:
+                        return dup
+                    continue  # a concurrent commit took these seqs: catch up and retry
+                if got:
+                    state.doc, state.seq = checked, head + len(wire)
+                    return CommitResult(list(range(head + 1, head + 1 + len(wire))),
+                                        rows=wire_rows(head + 1, actor, ts, group, cause, wire))
+            raise StorageError(f"{self.describe()}: document {doc} too contended")
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise StorageError(f"{self.describe()}: commit failed ({type(exc).__name__}: {exc})") from None
-        state.doc, state.seq = checked, head + len(wire)
-        return CommitResult(list(range(head + 1, head + 1 + len(wire))),
-                            rows=wire_rows(head + 1, actor, ts, group, cause, wire))
+
+
+# One round trip, one implicit transaction: bump the head only if it is still `$2`, and insert the
+# batch at $2+1… only if the bump happened (a concurrent bump makes the WHERE fail on re-check).
+_INSERT = """
+WITH bump AS (UPDATE documents SET head = $2 + $3 WHERE doc = $1 AND head = $2 RETURNING head)
+INSERT INTO events(doc, seq, eid, actor, ts, grp, cause, kind, v, payload)
+SELECT $1, $2 + t.i, t.eid, $4, $5, $6, $7, t.kind, t.v, t.payload
+FROM unnest($8::text[], $9::text[], $10::int[], $11::text[]) WITH ORDINALITY AS t(eid, kind, v, payload, i)
+WHERE EXISTS (SELECT 1 FROM bump)
+RETURNING seq
+"""

@@ -80,6 +80,8 @@ class SyncClient:
         self._offline_until = 0.0
         self._sync_waiters: list[list] = []  # [future, ping number whose pong it needs]
         self._ping_n = 0
+        self._expires: float | None = None
+        self._lifetime = 900.0
         self._pong_n = 0
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._out: asyncio.Queue | None = None
@@ -183,6 +185,7 @@ class SyncClient:
                 for msg in self._unacked.values():  # resend in order; the gateway dedups by event id
                     self._out.put_nowait(msg)
                 writer = asyncio.create_task(self._writer(ws))
+                self._lifetime = max(1.0, (welcome.get("expires") or time.time()) - time.time())
                 pinger = asyncio.create_task(self._pinger(welcome.get("expires")))
                 try:
                     self._check_gap()
@@ -232,18 +235,21 @@ class SyncClient:
             await ws.send_str(P.dumps(msg))
 
     async def _pinger(self, expires) -> None:
-        refresh_at = None
-        if expires:
-            refresh_at = time.monotonic() + max(1.0, (expires - time.time()) * 0.8)
+        """Keep-alive pings (they also reveal a lost tail: pong.head) and token refresh before expiry."""
+        self._expires = expires
+        last_ping = time.monotonic()
         while True:
-            await asyncio.sleep(self.ping_interval)
-            self._send({"type": "ping", "t": 0})
-            if refresh_at is not None and time.monotonic() >= refresh_at:
+            await asyncio.sleep(min(self.ping_interval, 0.5))
+            now = time.monotonic()
+            if now - last_ping >= self.ping_interval:
+                last_ping = now
+                self._send({"type": "ping", "t": 0})
+            if self._expires and time.time() >= self._expires - max(1.0, self._lifetime * 0.2):
                 token = self.tokens()
                 if inspect.isawaitable(token):
                     token = await token
                 self._send({"type": "refresh", "token": token})
-                refresh_at = None
+                self._expires = None  # until the gateway confirms (refreshed) with the new expiry
 
     def _send(self, msg: dict) -> None:
         if self._out is not None:
@@ -306,6 +312,9 @@ class SyncClient:
             if isinstance(msg.get("t"), int):
                 self._pong_n = max(self._pong_n, msg["t"])
             self._check_gap()
+        elif t == "refreshed":
+            self._lifetime = max(1.0, float(msg.get("expires", 0)) - time.time())
+            self._expires = msg.get("expires")
         elif t == "presence":
             self.inbox.put(("presence", msg))
         elif t == "presence_left":
