@@ -383,8 +383,9 @@ class Snapshotter:
         return True
 
     def stop(self) -> None:
-        """Finish a snapshot in progress (or pending), then end the thread."""
+        """Finish a snapshot in progress (a pending one is dropped: closing should be quick), then end the thread."""
         with self._cv:
+            self._pending = None
             self._stop = True
             self._cv.notify_all()
         if self._thread is not None:
