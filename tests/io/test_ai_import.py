@@ -134,3 +134,18 @@ def test_miter_join_reach_counts_in_the_clip_check(tmp_path):
     assert path.style.stroke is None and path.style.fill is not None  # the stroke became its clipped outline
     r = import_ai(_pdf(tmp_path, b"q 0 0 100 100 re W n 10 w 1 j 20 20 m 50 90 l 80 20 l S Q"))
     assert not any(k.startswith("clip-path") for k in r.report.counts)
+
+
+def test_layers_switched_off_in_the_file_import_hidden(tmp_path):
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(100, 100))
+    on = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name="Shown"))
+    off = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name="Sketch"))
+    pdf.Root.OCProperties = pikepdf.Dictionary(OCGs=[on, off], D=pikepdf.Dictionary(OFF=[off]))
+    page.obj.Resources = pikepdf.Dictionary(Properties=pikepdf.Dictionary(MC0=on, MC1=off))
+    page.obj.Contents = pdf.make_stream(b"/OC /MC0 BDC 0 0 10 10 re f EMC /OC /MC1 BDC 20 0 10 10 re f EMC")
+    p = tmp_path / "l.ai"
+    pdf.save(p)
+    doc = import_ai(p).doc
+    assert {(l.name, l.visible) for l in doc.layers.values()} == {("Shown", True), ("Sketch", False)}
+    assert len(doc.objects) == 2

@@ -31,8 +31,9 @@ GAP = 20.0
 
 
 class _Sink:
-    def __init__(self, ids: IdFactory, artboard_id: str, page_no: int):
+    def __init__(self, ids: IdFactory, artboard_id: str, page_no: int, hidden: frozenset = frozenset()):
         self.ids = ids
+        self.hidden = hidden  # names of layers (optional-content groups) switched off in the file
         self.artboard = artboard_id
         self.page_no = page_no
         self.layers: dict[str | None, Layer] = {}
@@ -44,7 +45,7 @@ class _Sink:
         lay = self.layers.get(name)
         if lay is None:
             self._layer_key = key_between(self._layer_key, None)
-            lay = Layer(self.ids.new("layer"), self.artboard, name or "Layer 1", self._layer_key)
+            lay = Layer(self.ids.new("layer"), self.artboard, name or "Layer 1", self._layer_key, visible=name not in self.hidden)
             self.layers[name] = lay
         return lay.id
 
@@ -111,6 +112,7 @@ def _build(pdf, source: Path, report: ImportReport, ids: IdFactory) -> ImportRes
     if len(pages) > MAX_PAGES:
         raise ImportFailed(f"more than {MAX_PAGES} pages (the import limit)")
     artboards, layers, objects = {}, {}, {}
+    hidden = _hidden_layers(pdf)
     interp = Interpreter(None, report, MAX_OPS)
     x_at = 0.0
     ab_key = None
@@ -127,7 +129,7 @@ def _build(pdf, source: Path, report: ImportReport, ids: IdFactory) -> ImportRes
         artboards[ab_id] = Artboard(ab_id, name, x_at, 0.0, w, h, ab_key)
         # PDF y points up; the document's y points down
         page_tf = (1.0, 0.0, 0.0, -1.0, x_at - x0, y1)
-        sink = _Sink(ids, ab_id, i + 1)
+        sink = _Sink(ids, ab_id, i + 1, hidden)
         interp.sink = sink
         res = page.obj.get("/Resources")
         if "/Contents" in page.obj:
@@ -151,3 +153,12 @@ def _build(pdf, source: Path, report: ImportReport, ids: IdFactory) -> ImportRes
         report.warn(f"{what}: {n}")
     doc = Document(immutables.Map(artboards), immutables.Map(layers), immutables.Map(objects))
     return ImportResult(doc, report)
+
+
+def _hidden_layers(pdf) -> frozenset:
+    """Names of the optional-content groups the file's default view switches off (hidden layers)."""
+    try:
+        off = pdf.Root.OCProperties.D.get("/OFF", [])
+        return frozenset(str(o.get("/Name")) for o in off if o.get("/Name") is not None)
+    except (AttributeError, KeyError, TypeError, pikepdf.PdfError):
+        return frozenset()
