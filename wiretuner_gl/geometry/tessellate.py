@@ -23,8 +23,8 @@ def _edges(points, ring_start):
     ne = 0
     for r in range(ring_start.shape[0] - 1):
         ne += ring_start[r + 1] - ring_start[r]
-    # columns: x_top, y_top, x_bot, y_bot, dir
-    e = np.empty((ne, 5))
+    # columns: x_top, y_top, x_bot, y_bot, dir, dx/dy
+    e = np.empty((ne, 6))
     k = 0
     for r in range(ring_start.shape[0] - 1):
         a = ring_start[r]
@@ -51,6 +51,7 @@ def _edges(points, ring_start):
                 e[k, 2] = x0
                 e[k, 3] = y0
                 e[k, 4] = -1.0
+            e[k, 5] = (e[k, 2] - e[k, 0]) / (e[k, 3] - e[k, 1])
             k += 1
     return e[:k]
 
@@ -61,7 +62,7 @@ def _x_at(e, i, y):
         return e[i, 0]
     if y >= e[i, 3]:
         return e[i, 2]
-    return e[i, 0] + (y - e[i, 1]) * (e[i, 2] - e[i, 0]) / (e[i, 3] - e[i, 1])
+    return e[i, 0] + (y - e[i, 1]) * e[i, 5]  # a multiply, not a divide, per evaluation
 
 
 @njit(cache=True)
@@ -171,16 +172,25 @@ def _tessellate_into(points, ring_start, rule, out, n):
     ya = y0
     # sweep from event to event: an edge starts or an active edge ends (no sorted list of ys)
     while True:
+        # drop edges ending here, add edges starting here; the slab ends at the nearest end
+        # of an active edge or start of the next one
+        yb = np.inf
         k = 0
         for i in range(na):
-            if e[active[i], 3] > ya:
+            yend = e[active[i], 3]
+            if yend > ya:
                 active[k] = active[i]
                 k += 1
+                if yend < yb:
+                    yb = yend
         na = k
         while nxt < ne and e[order[nxt], 1] <= ya:
-            if e[order[nxt], 3] > ya:
+            yend = e[order[nxt], 3]
+            if yend > ya:
                 active[na] = order[nxt]
                 na += 1
+                if yend < yb:
+                    yb = yend
             nxt += 1
         if na == 0:
             # a gap (or the end): close what is open here, not after the gap
@@ -194,10 +204,8 @@ def _tessellate_into(points, ring_start, rule, out, n):
                 break
             ya = e[order[nxt], 1]
             continue
-        yb = e[order[nxt], 1] if nxt < ne else np.inf
-        for i in range(na):
-            if e[active[i], 3] < yb:
-                yb = e[active[i], 3]
+        if nxt < ne and e[order[nxt], 1] < yb:
+            yb = e[order[nxt], 1]
         y0 = ya
         guard = 0
         while y0 < yb:
@@ -232,7 +240,8 @@ def _tessellate_into(points, ring_start, rule, out, n):
                 if y1 <= y0 + eps:
                     y1 = min(yb, y0 + max(eps, (yb - y0) * 1e-6))
             stamp += 1
-            out = grow2(out, n + 6 * (na + nl + 1))
+            if n + 6 * (na + nl + 1) > out.shape[0]:
+                out = grow2(out, n + 6 * (na + nl + 1))
             w = 0
             left = -1
             for q in range(na):
