@@ -27,3 +27,22 @@ def test_corpus_svgs_render_like_resvg_on_the_gpu():
     files = [("corpus", f) for f in sorted((CORPUS / "svg").glob("*.svg"))]
     assert len(files) == 3
     assert measure(files, size=800, diffs=DIFFS)["failures"] == []
+
+
+def test_wiretuner_render_command_on_an_svg_and_an_ai_matches_resvg(tmp_path):
+    import subprocess
+
+    from PIL import Image
+
+    from .imagecmp import MAX_FRACTION, differing_fraction, resvg_render
+
+    cases = [
+        (FIXTURES / "gradient__radial_focal.svg", FIXTURES / "gradient__radial_focal.svg", 200, 200),
+        (CORPUS / "ai" / "xo-logo.ai", CORPUS / "ai" / "xo-logo.svg", 500, 350),
+    ]
+    for src, ref_svg, w, h in cases:
+        out = tmp_path / (src.stem + ".png")
+        r = subprocess.run(["wiretuner", "render", str(src), "-o", str(out), "--width", str(w), "--height", str(h)],
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        assert differing_fraction(Image.open(out), resvg_render(ref_svg, w, h)) <= MAX_FRACTION, src.name
