@@ -7,7 +7,7 @@ copies; `reduce` wraps one event, `reduce_all` a batch. Rules are looked up by e
 from __future__ import annotations
 
 import bisect
-from dataclasses import replace
+import dataclasses
 from typing import Callable, Iterable
 
 from ..errors import ReducerError
@@ -16,7 +16,27 @@ from ..model.nodes import Artboard, Group, Layer, Path, Shape, Subpath
 from . import types as T
 
 Rule = Callable[[MutableDocument, T.Event], None]
+_FIELDS: dict[type, tuple] = {}
+_new = object.__new__
 _RULES: dict[type, Rule] = {}
+
+
+def replace(obj, **changes):
+    """dataclasses.replace for the model's frozen slotted dataclasses (no __post_init__, no
+    init=False fields): replay calls it for every event, and the stdlib version re-reads the
+    fields and goes through the frozen __init__ (object.__setattr__ per field) each time; this one
+    fills the slots directly. Unknown field names raise TypeError, as there."""
+    cls = type(obj)
+    spec = _FIELDS.get(cls)
+    if spec is None:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        spec = _FIELDS[cls] = (frozenset(names), tuple((n, cls.__dict__[n].__set__, cls.__dict__[n].__get__) for n in names))
+    if not spec[0].issuperset(changes):
+        raise TypeError(f"{cls.__name__} has no field {sorted(set(changes) - spec[0])[0]!r}")
+    new = _new(cls)
+    for n, set_, get in spec[1]:
+        set_(new, changes[n] if n in changes else get(obj))
+    return new
 
 
 def _rule(*classes):
