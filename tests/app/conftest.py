@@ -73,6 +73,19 @@ class Run:
                 return Path(line[len("document: "):].split(" (")[0])
         raise AssertionError(f"no document line in output:\n{self.proc.stdout}\n{self.proc.stderr}")
 
+    def view(self, wid: int = 0):
+        """The view window `wid` had at the end of the script (the editor prints it)."""
+        from wiretuner_gl.tools.view import View
+
+        for line in self.proc.stdout.splitlines():
+            if line.startswith(f"view {wid}: "):
+                rest = line.split(": ", 1)[1]
+                zoom = float(rest.split("zoom=")[1].split()[0])
+                px, py = (float(c) for c in rest.split("pan=(")[1].split(")")[0].split(", "))
+                w, h = (int(c) for c in rest.split("size=")[1].split("x"))
+                return View(w, h, zoom, px, py)
+        raise AssertionError(f"no view line for window {wid}:\n{self.proc.stdout}")
+
     def pixels(self) -> np.ndarray:
         return np.asarray(Image.open(self.shot).convert("RGB"), dtype=np.int16)
 
@@ -100,13 +113,3 @@ def editor(xvfb, tmp_path):
     run.env = env
     run.recovery = rec
     return run
-
-
-def expected_view(doc_path, size=WINDOW):
-    """The view the editor opens a document with: the first artboard fitted into the main window."""
-    from wiretuner_gl.store.session import DocumentSession
-    from wiretuner_gl.tools.view import View
-
-    with DocumentSession.open(doc_path, read_only=True) as s:
-        a = s.doc.artboards[s.doc.children()[0]]
-        return View(*size).fit(a.x, a.y, a.width, a.height)

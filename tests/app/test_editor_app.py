@@ -17,7 +17,7 @@ from wiretuner_gl.model.nodes import EllipseGeom, Group, LineGeom, Path as PathN
 from wiretuner_gl.store.file import EventStore
 from wiretuner_gl.store.session import DocumentSession
 
-from .conftest import CORPUS, REPO, expected_view
+from .conftest import CORPUS, REPO
 
 pytestmark = pytest.mark.app
 
@@ -48,7 +48,6 @@ def near(a, b, tol=1e-6):
 
 def test_every_drawing_tool_makes_the_document_and_the_pixels(editor, tmp_path):
     doc_path = new_doc(tmp_path)
-    v = expected_view(doc_path)
     run = editor([
         {"key": "M"}, drag(300, 200, 450, 300),
         {"key": "L"}, drag(500, 200, 600, 300),
@@ -59,6 +58,7 @@ def test_every_drawing_tool_makes_the_document_and_the_pixels(editor, tmp_path):
         {"key": "Enter"},
         {"key": "Escape"},
     ], file=doc_path)
+    v = run.view(0)
     doc = load(doc_path)
     shapes = {type(o.geom): o for o in doc.objects.values() if isinstance(o, Shape)}
     (x0, y0), (x1, y1) = v.to_doc(300, 200), v.to_doc(450, 300)
@@ -77,7 +77,8 @@ def test_every_drawing_tool_makes_the_document_and_the_pixels(editor, tmp_path):
     px = run.pixels()
     assert np.abs(px[250, 375] - FILL).max() <= 3  # inside the rectangle: its fill
     assert np.abs(px[250, 550] - FILL).max() <= 3  # inside the ellipse
-    assert px[400, 375].max() < 80  # on the line: its black stroke
+    assert px[396:405, 370:380].max(axis=2).min() < 150  # the line's black 1-unit stroke (antialiased)
+    assert px[380:390, 370:380].min() > 250  # and white just above it
     assert np.abs(px[650, 900] - 255).max() <= 2  # empty artboard stays white
     assert px[400, 128].max() < 90  # the pasteboard beside the artboard is dark
 
@@ -93,8 +94,7 @@ def test_clicking_a_panel_goes_to_imgui_not_to_the_tool(editor, tmp_path):
 
 def test_edit_anchors_with_direct_selection_then_undo_and_redo(editor, tmp_path):
     doc_path = new_doc(tmp_path)
-    v = expected_view(doc_path)
-    editor([
+    run = editor([
         {"key": "P"}, {"mouse": "click", "x": 300, "y": 300}, {"mouse": "click", "x": 500, "y": 300},
         {"mouse": "click", "x": 500, "y": 500}, {"key": "Enter"},
         {"key": "A"}, drag(500, 300, 560, 260),            # move an anchor
@@ -103,6 +103,7 @@ def test_edit_anchors_with_direct_selection_then_undo_and_redo(editor, tmp_path)
         {"key": "Z", "mods": ["ctrl"]},                    # undo the move
         {"key": "Z", "mods": ["ctrl", "shift"]},           # redo the move
     ], file=doc_path)
+    v = run.view(0)
     (p,) = [o for o in load(doc_path).objects.values() if isinstance(o, PathNode)]
     pts = [(a.x, a.y) for a in p.subpaths[0].anchors]
     assert len(pts) == 3
@@ -161,8 +162,8 @@ def test_drop_an_svg_imports_it_as_one_undoable_group(editor, tmp_path):
                    '<rect x="10" y="10" width="80" height="80" fill="#ff0000"/>'
                    '<circle cx="50" cy="50" r="20" fill="#0000ff"/></svg>')
     doc_path = new_doc(tmp_path)
-    v = expected_view(doc_path)
     run = editor([{"drop": [str(svg)]}, {"wait_frames": 3}], file=doc_path)
+    v = run.view(0)
     doc = load(doc_path)
     (g,) = [o for o in doc.objects.values() if isinstance(o, Group)]
     assert g.name == "drop" and len(doc.descendants(g.id)) == 2

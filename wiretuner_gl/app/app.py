@@ -54,6 +54,7 @@ class App:
         self.editor.views[0] = View(*size)
         self.editor.window = 0
         self.editor.fit_artboard()
+        self._fitted_in_area = False  # refit once the docked panels have a size
         self.thumbs: dict[str, tuple[int, float, object]] = {}  # artboard -> (doc id, time, texture)
         self.thumb_interval = THUMB_INTERVAL
         self.thumb_version = 0
@@ -111,6 +112,16 @@ class App:
             for _, _, tex in self.thumbs.values():
                 tex.release()
             self.thumbs.clear()
+
+    def on_canvas_area(self) -> None:
+        """The panels' layout settled: fit the opening view into the visible canvas, once."""
+        if not self._fitted_in_area:
+            self._fitted_in_area = True
+            w = self.editor.window
+            self.editor.window = 0
+            self.editor.fit_artboard()
+            self.editor.window = w
+            self.main.redraw_frames = max(self.main.redraw_frames, 2)
 
     def modal_open(self, win: Window) -> bool:
         return win.kind == MAIN and self.dialog is not None
@@ -342,6 +353,7 @@ class App:
         glfw.set_window_title(self.main.handle, f"{path.name} — WireTuner GL")
         if old is not session:
             old.close()
+        ed.window = 0
         ed.fit_artboard()
 
     def export(self, path, artboard: str | None = None) -> None:

@@ -75,7 +75,7 @@ def run_editor(args) -> int:
     code = 0
     try:
         while not app.quit:
-            if player is not None:
+            if player is not None and app.frame_no > 0:  # the first frame lays out the panels first
                 player.step(app)
             busy = player is not None or any(w.redraw_frames > 0 for w in app.windows.values())
             app.frame(wait=0.0 if busy else 0.05)
@@ -89,6 +89,9 @@ def run_editor(args) -> int:
                     break
         if getattr(args, "screenshot", None) and steps is None:
             app.screenshot(args.screenshot)
+        if steps is not None:  # reproducible sessions: say where each window's view ended
+            for wid, v in sorted(app.editor.views.items()):
+                print(f"view {wid}: zoom={v.zoom!r} pan=({v.pan_x!r}, {v.pan_y!r}) size={v.width}x{v.height}")
     finally:
         doc_path = Path(app.session.store.path)
         still_untitled = app.untitled

@@ -51,6 +51,7 @@ class Editor:
         self.session = session
         self.registry = registry or default_registry()
         self.views: dict[int, View] = {0: View(*size)}
+        self.canvas_areas: dict[int, tuple] = {}  # per window: the part not covered by panels
         self.window = 0
         self.selection: tuple[str, ...] = ()
         self.anchor_selection: frozenset = frozenset()
@@ -354,7 +355,7 @@ class Editor:
         if aid is None or aid not in doc.artboards:
             return
         a = doc.artboards[aid]
-        self.view = self.view.fit(a.x, a.y, a.width, a.height)
+        self.view = self.view.fit(a.x, a.y, a.width, a.height, area=self.canvas_areas.get(self.window))
 
     def resize(self, width: int, height: int) -> None:
         self.view = self.view.resized(width, height)

@@ -36,12 +36,14 @@ class View:
     def at_zoom(self, zoom: float) -> "View":
         return self.zoomed_at(zoom / self.zoom, self.width / 2, self.height / 2)
 
-    def fit(self, x: float, y: float, w: float, h: float, margin: float = 24.0) -> "View":
-        """Show the rectangle (x, y, w, h) centred with `margin` pixels around it."""
+    def fit(self, x: float, y: float, w: float, h: float, margin: float = 24.0, area=None) -> "View":
+        """Show the rectangle (x, y, w, h) centred with `margin` pixels around it, in the window or
+        in `area` (ax, ay, aw, ah: the part of the window not covered by panels)."""
+        ax, ay, aw, ah = area if area is not None else (0.0, 0.0, self.width, self.height)
         w, h = max(w, 1e-6), max(h, 1e-6)
-        z = min((self.width - 2 * margin) / w, (self.height - 2 * margin) / h)
+        z = min((aw - 2 * margin) / w, (ah - 2 * margin) / h)
         z = min(MAX_ZOOM, max(MIN_ZOOM, z))
-        return replace(self, zoom=z, pan_x=self.width / 2 - (x + w / 2) * z, pan_y=self.height / 2 - (y + h / 2) * z)
+        return replace(self, zoom=z, pan_x=ax + aw / 2 - (x + w / 2) * z, pan_y=ay + ah / 2 - (y + h / 2) * z)
 
     def resized(self, width: int, height: int) -> "View":
         return replace(self, width=int(width), height=int(height))

@@ -42,6 +42,7 @@ class Panels:
         if not self.layout_built:
             self._build_layout(dock, vp)
             self.layout_built = True
+        self._canvas_area(dock)
         self._menu()
         tools_panel.draw(app)
         self.layers.draw()
@@ -69,6 +70,18 @@ class Panels:
         internal.dock_builder_dock_window("Properties", r_bottom[0])
         internal.dock_builder_dock_window("History", r_bottom[2])
         internal.dock_builder_finish(dock)
+
+    def _canvas_area(self, dock) -> None:
+        """Where the canvas shows between the docked panels (for 'fit artboard')."""
+        from imgui_bundle.imgui import internal
+
+        node = internal.dock_builder_get_central_node(dock)
+        if node is not None:
+            area = (node.pos.x, node.pos.y, node.size.x, node.size.y)
+            ed = self.app.editor
+            if area[2] > 50 and area[3] > 50 and ed.canvas_areas.get(0) != area:
+                ed.canvas_areas[0] = area
+                self.app.on_canvas_area()
 
     def _menu(self) -> None:
         app = self.app
