@@ -183,7 +183,7 @@ class Interpreter:
                 elif op == "sh":
                     self._shade(a[0], gs, page_tf, resources, oc_stack)
                 elif op == "Do":
-                    self._xobject(a[0], gs, resources, page_tf, depth)
+                    self._xobject(a[0], gs, resources, page_tf, depth, oc_stack)
                 elif op == "BT":
                     in_text += 1
                     self.count("text")
@@ -359,7 +359,7 @@ class Interpreter:
         if subs:
             self.sink.add_path(subs, rule, Style(grad, None, 1.0), compose(page_tf, cctm), _layer(oc_stack))
 
-    def _xobject(self, name, gs, resources, page_tf, depth) -> None:
+    def _xobject(self, name, gs, resources, page_tf, depth, oc_stack) -> None:
         xo = (resources.get("/XObject") or {}).get(str(name)) if resources is not None else None
         if xo is None:
             self.count("missing XObject")
@@ -378,9 +378,17 @@ class Interpreter:
             x0, y0, x1, y1 = min(bbox[0], bbox[2]), min(bbox[1], bbox[3]), max(bbox[0], bbox[2]), max(bbox[1], bbox[3])
             rect = [[x0, y0, [(x1, y0, x1, y0, x1, y0, True), (x1, y1, x1, y1, x1, y1, True), (x0, y1, x0, y1, x0, y1, True)], True]]
             inner.clips = inner.clips + ((rect, inner.ctm, "nonzero"),)
-        if "/Group" in xo and xo.Group.get("/S") == "/Transparency" and (gs.ca < 1 or gs.CA < 1):
-            self.count("transparency group opacity (applied per object)")
-        self.run(xo, xo.get("/Resources", resources), page_tf, inner, depth + 1, base_ctm=inner.ctm)
+        group = "/Group" in xo and xo.Group.get("/S") == "/Transparency" and gs.ca < 1
+        if group:
+            # a transparency group drawn at constant alpha: a model Group with that opacity,
+            # its content composited at full alpha inside it (as PDF composites the group)
+            self.sink.open_group(_layer(oc_stack), gs.ca)
+            inner.ca = inner.CA = 1.0
+        try:
+            self.run(xo, xo.get("/Resources", resources), page_tf, inner, depth + 1, base_ctm=inner.ctm)
+        finally:
+            if group:
+                self.sink.close_group()
 
 
 def _layer(oc_stack):

@@ -17,7 +17,8 @@ import pikepdf
 from ..errors import FileAccessDenied, ImportFailed
 from ..model.document import Document
 from ..model.ids import IdFactory, key_between
-from ..model.nodes import Artboard, Layer
+from ..model.values import IDENTITY
+from ..model.nodes import Artboard, Group, Layer
 from ..model.nodes import Path as PathNode
 from ._pdf_interp import GState, Interpreter
 from .guard import FileGuard
@@ -40,6 +41,7 @@ class _Sink:
         self.nodes: dict[str, PathNode] = {}
         self._last: dict[str, str | None] = {}
         self._layer_key = None
+        self.groups: list[str] = []  # open transparency groups, innermost last
 
     def layer(self, name: str | None) -> str:
         lay = self.layers.get(name)
@@ -50,11 +52,21 @@ class _Sink:
         return lay.id
 
     def place(self, layer_name) -> tuple[str, str]:
-        """(parent, order key) for the next object in that layer."""
-        parent = self.layer(layer_name)
+        """(parent, order key) for the next object: the open group, else that layer."""
+        parent = self.groups[-1] if self.groups else self.layer(layer_name)
         k = key_between(self._last.get(parent), None)
         self._last[parent] = k
         return parent, k
+
+    def open_group(self, layer_name, opacity: float) -> str:
+        parent, k = self.place(layer_name)
+        gid = self.ids.new("group")
+        self.put(Group(gid, parent, k, "", IDENTITY, float(opacity)))
+        self.groups.append(gid)
+        return gid
+
+    def close_group(self) -> None:
+        self.groups.pop()
 
     def put(self, node) -> None:
         if len(self.nodes) >= MAX_OBJECTS:

@@ -15,7 +15,7 @@ from ..geometry.query import view_box_of
 from ..model.document import ROOT, Document
 from ..model.nodes import EllipseGeom, Group, LineGeom, Path, PolygonGeom, RectGeom, Shape, StarGeom
 from ..model.shapes import geom_outline
-from ..model.values import IDENTITY, Color, LinearGradient, RadialGradient
+from ..model.values import IDENTITY, Color, LinearGradient
 
 
 def num(v: float) -> str:
