@@ -13,7 +13,14 @@ import time
 import urllib.request
 from pathlib import Path
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+def _pg_bin() -> Path:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"), key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    if not found:
+        raise RuntimeError("PostgreSQL server binaries not found under /usr/lib/postgresql (scripts/install.sh installs them)")
+    return found[-1].parent
+
+
+PG_BIN = _pg_bin()
 SECRET = "test-secret-" + "x" * 40
 
 

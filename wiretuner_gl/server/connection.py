@@ -161,13 +161,16 @@ class Connection:
         ident = self._verify(m.get("token"))
         self.identity, self.client = ident, client
         self._schedule_expiry()
+        # welcome goes first; then join (live records queue behind it); then the backlog up to a head
+        # read after joining, so every seq reaches the client at least once (repeats are ignored)
+        cfg = self.gw.config
+        self.send({"type": "welcome", "protocol": P.PROTOCOL_VERSION, "document": self.doc, "client": client,
+                   "user": ident.user, "role": ident.role, "head": await self.gw.storage.head(self.doc),
+                   "expires": ident.expires,
+                   "limits": {"max_message": cfg.max_message, "max_batch": cfg.max_batch, "rate": cfg.rate,
+                              "burst": cfg.burst, "idle_timeout": cfg.idle_timeout}})
         self.hub = self.gw.join(self.doc, self)
         head = await self.gw.storage.head(self.doc)
-        self.send({"type": "welcome", "protocol": P.PROTOCOL_VERSION, "document": self.doc, "client": client,
-                   "user": ident.user, "role": ident.role, "head": head, "expires": ident.expires,
-                   "limits": {"max_message": self.gw.config.max_message, "max_batch": self.gw.config.max_batch,
-                              "rate": self.gw.config.rate, "burst": self.gw.config.burst,
-                              "idle_timeout": self.gw.config.idle_timeout}})
         start = since + 1
         while start <= head:
             rows = await self.gw.storage.range(self.doc, start, head)
