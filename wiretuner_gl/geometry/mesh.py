@@ -6,7 +6,7 @@ import numpy as np
 
 from ..model.values import Stroke
 from .dash import dash_rings
-from .outline import PathArrays, Rings, flatten
+from .outline import Rings
 from .stroke import stroke_rings
 from .tessellate import tessellate_fill
 
@@ -46,7 +46,3 @@ def stroke_triangles(rings: Rings, stroke: Stroke, width: float, tol: float, *, 
     if union and tris.shape[0]:
         tris = tessellate_fill(tris, np.arange(0, tris.shape[0] + 1, 3, dtype=np.int64), 0)
     return tris
-
-
-def object_rings(arrays: PathArrays, tol: float) -> Rings:
-    return flatten(arrays, tol)

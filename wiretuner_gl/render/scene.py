@@ -281,8 +281,13 @@ class SceneRenderer:
             return
         scale = self.fixed_scale
         if scale is None:
+            # tessellate for a power-of-two zoom at or above the view's: zooming in past it
+            # re-tessellates finer; zooming out keeps the finer mesh until 8x coarser would do,
+            # so windows at nearby zooms sharing one renderer do not re-tessellate in turn
             s = view_scale(v3, (x, y, w, h))
-            scale = 2.0 ** math.ceil(math.log2(max(s, 1e-9)))
+            level = 2.0 ** math.ceil(math.log2(max(s, 1e-9)))
+            cur = self._scale
+            scale = cur if cur is not None and level <= cur < 8 * level else level
         if scale != self._scale:
             self.sync(self._doc, scale)
         previous = bound_framebuffer(ctx)
