@@ -339,3 +339,18 @@ def test_silent_connections_time_out_with_4408(tmp_path, authority):
         assert code == P.CLOSE_TIMEOUT and got[0]["type"] == "welcome"  # idle after hello
     finally:
         gw.stop()
+
+
+def test_a_resent_batch_is_applied_once_and_acknowledged_with_its_first_seqs(sqlite_gateway, authority):
+    ev = {"eid": "twice:1", "kind": "ArtboardCreated", "v": 1,
+          "data": {"node": {"id": "artboard:twice.1", "name": "A", "x": 0.0, "y": 0.0, "width": 10.0, "height": 10.0,
+                            "order": "a0", "background": None}}}
+    sub = {"type": "submit", "group": "twice.g1", "cause": None, "events": [ev]}
+    url = f"{sqlite_gateway.url}/v1/documents/resend/ws"
+    _, got1 = exchange(url, [hello(authority.mint("t", "resend", "editor"), "twice"), sub], wait=0.5)
+    _, got2 = exchange(url, [hello(authority.mint("t", "resend", "editor"), "twice", since=10 ** 9), sub], wait=0.5)
+    a1 = [m for m in got1 if m["type"] == "ack"][0]
+    a2 = [m for m in got2 if m["type"] == "ack"][0]
+    assert a1["seqs"] == a2["seqs"] and a1["duplicate"] is False and a2["duplicate"] is True
+    with sqlite3.connect(sqlite_gateway.gateway.storage.path) as db:
+        assert db.execute("SELECT count(*) FROM events WHERE doc = 'resend'").fetchone()[0] == 1
