@@ -16,6 +16,7 @@ A snapshot failing a check is skipped (load falls back to an older one) and repo
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import sqlite3
@@ -199,6 +200,17 @@ def load_snapshot(store: EventStore, seq: int, nodes: dict[bytes, object] | None
     `nodes` (chunk hash -> node) lets nearby snapshots share decoded nodes: only chunks not in it
     are read and decoded, and it is updated with them.
     """
+    # building a few hundred thousand objects: no cyclic-GC passes over them meanwhile (see decode_nodes)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_snapshot(store, seq, nodes)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_snapshot(store: EventStore, seq: int, nodes: dict[bytes, object] | None) -> Document:
     counts, ids, hashes, _ = _manifest(store, seq)
     if nodes is None:
         return document_from_nodes(decode_nodes(_chunks(store, ids, hashes)), counts)
