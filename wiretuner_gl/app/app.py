@@ -23,7 +23,7 @@ from ..store.session import DocumentSession
 from ..tools.editor import Editor
 from ..tools.view import View
 from ..render import SceneRenderer
-from . import overlay
+from . import overlay, warmup
 from .input import InputRouter
 from .perf import FrameStats
 from .windows import ARTBOARD, MAIN, NAVIGATOR, Window
@@ -51,6 +51,7 @@ class App:
         self.router = InputRouter(self)
         self.main = self._add_window(Window(0, MAIN, title, size, visible=visible))
         self.renderer = SceneRenderer(self.main.gl)  # one renderer, its buffers shared by every window
+        self.kernels = warmup.start(lambda: self.post(self._kernels_ready))
         self.editor.views[0] = View(*size)
         self.editor.window = 0
         self.editor.fit_artboard()
@@ -113,6 +114,10 @@ class App:
                 tex.release()
             self.thumbs.clear()
 
+    def _kernels_ready(self) -> None:
+        for w in self.windows.values():
+            w.redraw_frames = max(w.redraw_frames, 2)
+
     def on_canvas_area(self) -> None:
         """The panels' layout settled: fit the opening view into the visible canvas, once."""
         if not self._fitted_in_area:
@@ -149,10 +154,11 @@ class App:
                 self.report(str(exc))
         doc = self.editor.display_doc
         self.main.make_current()
-        self.renderer.sync(doc)
+        if self.kernels.is_set():
+            self.renderer.sync(doc)
         t_r = time.perf_counter()
         rendered = [w for w in list(self.windows.values()) if not w.closed and self._update_canvas(w, doc)]
-        if any(w.kind == NAVIGATOR for w in self.windows.values()):
+        if self.kernels.is_set() and any(w.kind == NAVIGATOR for w in self.windows.values()):
             rendered += [None] if self.refresh_one_thumbnail(doc) else []
         if rendered:
             self.main.gl.finish()  # other contexts read these textures next
@@ -175,7 +181,7 @@ class App:
         if size[0] <= 0 or size[1] <= 0:
             return False
         t0, c0 = time.perf_counter(), time.thread_time()
-        changed = win.canvas.update(doc, view, size, self.renderer)
+        changed = win.canvas.update(doc, view, size, self.renderer if self.kernels.is_set() else None)
         win.canvas_cpu_ms = (time.thread_time() - c0) * 1000 if changed else 0.0
         win.canvas_wall_ms = (time.perf_counter() - t0) * 1000 if changed else 0.0
         return changed

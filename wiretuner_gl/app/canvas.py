@@ -45,7 +45,7 @@ class Canvas:
 
     def update(self, doc: Document, view: View, size, renderer) -> bool:
         """(Main context current.) Re-render if the document, view or size changed; True if it did."""
-        key = (id(doc), view, size)
+        key = (id(doc), view, size, renderer is not None)
         if key == self.key:
             return False
         self._ensure(size)
@@ -63,7 +63,7 @@ class Canvas:
             if vw > 0 and vh > 0:
                 bg = a.background
                 fbo.clear(*((bg.r, bg.g, bg.b, 1.0) if bg is not None else ARTBOARD_BG), viewport=(vx, vy, vw, vh))
-        if doc.objects:
+        if doc.objects and renderer is not None:  # None while the kernels warm up (see warmup.py)
             renderer.sync(doc)
             renderer.draw(view_matrix(view), (0, 0) + size, framebuffer=fbo)
         self.key = key

@@ -75,10 +75,12 @@ def run_editor(args) -> int:
     code = 0
     try:
         while not app.quit:
-            if player is not None and app.frame_no > 0:  # the first frame lays out the panels first
+            # a script starts once the first frame laid out the panels and the kernels are warm,
+            # so a scripted session is reproducible whatever the state of the numba cache
+            if player is not None and app.frame_no > 0 and app.kernels.is_set():
                 player.step(app)
-            busy = player is not None or any(w.redraw_frames > 0 for w in app.windows.values())
-            app.frame(wait=0.0 if busy else 0.05)
+            busy = any(w.redraw_frames > 0 for w in app.windows.values())
+            app.frame(wait=0.0 if busy else (0.01 if player is not None else 0.05))
             if player is not None and player.done:
                 for _ in range(2):  # let the last input settle into a drawn frame
                     app.frame()

@@ -122,6 +122,8 @@ class Panels:
             text += f"  |  HISTORY at seq {app.preview_seq} (read-only)"
         if app.untitled:
             text += "  |  untitled (kept in the recovery folder until saved)"
+        if not app.kernels.is_set():
+            text += "  |  preparing the geometry kernels (first start compiles them)..."
         if app.status:
             text += f"  |  {app.status}"
         dl.add_text(imgui.ImVec2(vp.pos.x + 8, vp.pos.y + vp.size.y - 20), imgui.get_color_u32(imgui.ImVec4(0.9, 0.9, 0.9, 1)), text)
