@@ -149,3 +149,23 @@ def test_layers_switched_off_in_the_file_import_hidden(tmp_path):
     doc = import_ai(p).doc
     assert {(l.name, l.visible) for l in doc.layers.values()} == {("Shown", True), ("Sketch", False)}
     assert len(doc.objects) == 2
+
+
+def test_form_xobject_bomb_is_refused_quickly(tmp_path):
+    import time
+
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(100, 100))
+    leaf = pdf.make_stream(b"0 0 1 1 re f " * 500, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 100, 100])
+    prev = leaf
+    for _ in range(12):
+        prev = pdf.make_stream(b"/X Do /X Do", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 100, 100],
+                               Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(X=prev)))
+    page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(X=prev))
+    page.obj.Contents = pdf.make_stream(b"/X Do")
+    p = tmp_path / "bomb.ai"
+    pdf.save(p)
+    t = time.perf_counter()
+    with pytest.raises(ImportFailed, match="operators once forms are expanded"):
+        import_ai(p)
+    assert time.perf_counter() - t < 5.0

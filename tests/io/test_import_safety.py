@@ -134,3 +134,16 @@ def test_nothing_is_fetched_over_the_network(tmp_path, monkeypatch):
 def test_missing_file_is_a_clean_error(tmp_path):
     with pytest.raises(ImportFailed, match="no such file"):
         import_svg(tmp_path / "nope.svg")
+
+
+def test_use_bomb_is_refused_before_building_with_default_limits(tmp_path):
+    import time
+
+    defs = '<rect id="l0" width="1" height="1"/>' + "".join(
+        f'<g id="l{i}"><use href="#l{i - 1}"/><use href="#l{i - 1}"/></g>' for i in range(1, 40)
+    )
+    p = write(tmp_path, SVG.format(f"<defs>{defs}</defs><use href='#l39'/>"))
+    t = time.perf_counter()
+    with pytest.raises(ImportFailed, match="objects after <use> expansion"):
+        import_svg(p)
+    assert time.perf_counter() - t < 5.0

@@ -65,6 +65,42 @@ class Interpreter:
         self.report = report
         self.max_ops = max_ops
         self.ops = 0
+        self._parsed: dict = {}
+        self._estimates: dict = {}
+
+    def instructions(self, owner) -> list:
+        """The parsed content stream, parsed once per stream (forms are often drawn many times)."""
+        key = _key(owner)
+        got = self._parsed.get(key) if key is not None else None
+        if got is None:
+            try:
+                got = list(pikepdf.parse_content_stream(owner))
+            except pikepdf.PdfError as exc:
+                raise ImportFailed(f"unreadable content stream ({exc})") from None
+            if key is not None:
+                self._parsed[key] = got
+        return got
+
+    def estimate_ops(self, owner, resources, depth: int = 0, active=frozenset()) -> int:
+        """Operators a run would execute, forms expanded (cycles cut, 12 deep as in run), so a
+        file whose forms draw each other thousands of times is refused before any work."""
+        if depth > 12:
+            return 0
+        key = _key(owner)
+        if key in self._estimates:
+            return self._estimates[key]
+        total = 0
+        for inst in self.instructions(owner):
+            total += 1
+            if total > self.max_ops:
+                break
+            if not isinstance(inst, pikepdf.ContentStreamInlineImage) and str(inst.operator) == "Do" and inst.operands:
+                xo = (resources.get("/XObject") or {}).get(str(inst.operands[0])) if resources is not None else None
+                if xo is not None and str(xo.get("/Subtype")) == "/Form" and _key(xo) not in active:
+                    total += self.estimate_ops(xo, xo.get("/Resources", resources), depth + 1, active | {_key(xo)})
+        if key is not None:
+            self._estimates[key] = total
+        return total
 
     # ------------------------------------------------------------------ reporting
     def count(self, what: str) -> None:
@@ -75,10 +111,7 @@ class Interpreter:
         if depth > 12:
             self.count("form nesting too deep")
             return
-        try:
-            instructions = pikepdf.parse_content_stream(stream_owner)
-        except pikepdf.PdfError as exc:
-            raise ImportFailed(f"unreadable content stream ({exc})") from None
+        instructions = self.instructions(stream_owner)
         stack: list[GState] = []
         path: list = []
         cur = None
@@ -389,6 +422,13 @@ class Interpreter:
         finally:
             if group:
                 self.sink.close_group()
+
+
+def _key(obj):
+    try:
+        return obj.objgen if obj.is_indirect else id(obj)
+    except (AttributeError, pikepdf.PdfError):
+        return id(obj)
 
 
 def _layer(oc_stack):

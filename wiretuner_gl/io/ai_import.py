@@ -26,7 +26,7 @@ from .registry import ImportReport, ImportResult
 
 MAX_BYTES = 256 * 1024 * 1024
 MAX_PAGES = 1000
-MAX_OPS = 5_000_000
+MAX_OPS = 2_000_000
 MAX_OBJECTS = 500_000
 GAP = 20.0
 
@@ -145,6 +145,8 @@ def _build(pdf, source: Path, report: ImportReport, ids: IdFactory) -> ImportRes
         interp.sink = sink
         res = page.obj.get("/Resources")
         if "/Contents" in page.obj:
+            if interp.ops + interp.estimate_ops(page.obj, res) > MAX_OPS:
+                raise ImportFailed(f"more than {MAX_OPS} content-stream operators once forms are expanded (the import limit)")
             interp.run(page.obj, res, page_tf, GState())
         sink.layer(None) if not sink.layers else None
         for lay in sink.layers.values():

@@ -22,7 +22,7 @@ from ..model.values import IDENTITY, compose
 from . import _svg_style as S
 from ._svg_build import Builder, Source
 from ._svg_values import Viewport, aspect_transform, length, view_box
-from ._svg_xml import DEFAULT_LIMITS, Limits, local, parse_svg_bytes
+from ._svg_xml import DEFAULT_LIMITS, Limits, href, local, parse_svg_bytes
 from .guard import FileGuard
 from .registry import ImportReport, ImportResult
 
@@ -61,8 +61,43 @@ def import_svg_bytes(
         raise ImportFailed(f"{source}: nested too deeply to import") from None
 
 
+def _expansion_estimate(root, ids: dict, cap: int) -> int:
+    """An upper estimate of the objects the walk will create, <use> references expanded (cycles
+    cut), so a <use> bomb is refused before any work rather than after building half a million
+    objects. Stops counting once past cap."""
+    memo: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(el, depth: int) -> int:
+        k = id(el)
+        if k in memo:
+            return memo[k]
+        if k in active or depth > 200:
+            return 0
+        active.add(k)
+        n = 1
+        if local(el.tag) == "use":
+            ref = href(el)
+            target = ids.get(ref[1:]) if ref and ref.startswith("#") else None
+            if target is not None:
+                n += size(target, depth + 1)
+        else:
+            for c in el:
+                if isinstance(c.tag, str):
+                    n += size(c, depth + 1)
+                    if n > cap:
+                        break
+        active.discard(k)
+        memo[k] = n
+        return n
+
+    return size(root, 0)
+
+
 def _build(root, path: Path, guard, limits, ids, report) -> ImportResult:
     src = Source(root, path, report.warn)
+    if _expansion_estimate(root, src.ids, limits.max_objects) > limits.max_objects:
+        raise ImportFailed(f"{path}: more than {limits.max_objects} objects after <use> expansion (the import limit)")
     b = Builder(src, guard, limits, ids, report)
     vb = view_box(root.get("viewBox"))
     base_vp = Viewport(100.0, 100.0)
