@@ -158,7 +158,7 @@ def test_form_xobject_bomb_is_refused_quickly(tmp_path):
     page = pdf.add_blank_page(page_size=(100, 100))
     leaf = pdf.make_stream(b"0 0 1 1 re f " * 500, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 100, 100])
     prev = leaf
-    for _ in range(12):
+    for _ in range(11):  # 2^11 draws of 1,000 operators: over the 2M-operator ceiling
         prev = pdf.make_stream(b"/X Do /X Do", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 100, 100],
                                Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(X=prev)))
     page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(X=prev))
