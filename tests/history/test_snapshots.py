@@ -50,7 +50,7 @@ def test_incremental_state_hash_follows_edits():
 def _file_with_snapshots(path, seed=3, steps=120, every=40):
     """A log with a snapshot every `every` events (written as the snapshotter does)."""
     events = random_events(seed, steps)
-    store = EventStore.create(path, synchronous="OFF")
+    store = EventStore.create(path, synchronous="OFF", overwrite=True)
     w = SnapshotWriter(store)
     doc = Document()
     for i in range(0, len(events), 10):

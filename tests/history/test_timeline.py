@@ -118,3 +118,21 @@ def test_export_at_a_seq_writes_that_state(history, tmp_path):
     res = wt("export", history, "-o", out, "--at", seq)
     assert res.returncode == 0, res.stderr
     assert json.loads(out.read_text())["state_hash"] == want
+
+
+def test_state_at_shares_one_cache_across_store_objects_and_notices_a_new_file(tmp_path):
+    from wiretuner_gl.store.timeline import shared_timeline, state_at
+
+    path = tmp_path / "shared.wiretuner"
+    store, doc = _file_with_snapshots(path, seed=8, steps=60, every=30)
+    seq = store.last_seq() - 3
+    first = state_at(store, seq)
+    store.close()
+    with EventStore.open(path, read_only=True) as again:
+        tl = shared_timeline(again)
+        hits = tl.stats["hits"]
+        assert state_at(again, seq) is first and tl.stats["hits"] == hits + 1
+    store, doc2 = _file_with_snapshots(path, seed=9, steps=40, every=30)  # a new document at the same path
+    store.close()
+    with EventStore.open(path, read_only=True) as st:
+        assert state_at(st, st.last_seq()).state_hash() == doc2.state_hash()

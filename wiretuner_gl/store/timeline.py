@@ -132,6 +132,7 @@ class Timeline:
         self._cache: OrderedDict[int, Document] = OrderedDict()
         self._seqs: list[int] = []  # sorted keys of _cache
         self._snaps: list[int] | None = None
+        self._last = -1
         self._bad_snaps: set[int] = set()
         self._lock = threading.Lock()
         self._nodes: dict[bytes, object] = {}  # chunk hash -> decoded node, shared by nearby snapshots
@@ -152,6 +153,9 @@ class Timeline:
 
     def state_at(self, seq: int) -> Document:
         last = self.store.last_seq()
+        if last != self._last:  # the log grew (a live document): newer snapshots may exist
+            self._last = last
+            self._snaps = None
         if not 0 <= seq <= last:
             raise WireTunerError(f"{self.store.name}: seq {seq} is outside the log (0..{last})")
         with self._lock:
@@ -212,7 +216,32 @@ class Timeline:
             self.stats["evictions"] += 1
 
 
+_shared: OrderedDict[tuple, Timeline] = OrderedDict()
+_shared_lock = threading.Lock()
+SHARED_DOCUMENTS = 2  # timelines kept for the most recently scrubbed documents
+
+
+def shared_timeline(store: EventStore) -> Timeline:
+    """A Timeline for the document in `store`'s file that outlives the caller's store, so repeated
+    seeks (a history slider, `state_at` calls from worker threads) share one checkpoint cache.
+
+    It reads through its own read-only connection; keyed by path and the file's creation stamp,
+    so a file overwritten by a new document gets a fresh timeline.
+    """
+    key = (str(store.path.resolve()), store.meta().get("created"))
+    with _shared_lock:
+        tl = _shared.get(key)
+        if tl is None:
+            tl = Timeline(EventStore.open(store.path, read_only=True))
+            _shared[key] = tl
+            while len(_shared) > SHARED_DOCUMENTS:
+                _, old = _shared.popitem(last=False)
+                old.store.close()
+        _shared.move_to_end(key)
+    return tl
+
+
 def state_at(store: EventStore, seq: int, *, timeline: Timeline | None = None) -> Document:
     """The document as it was right after event `seq` (0: empty)."""
-    tl = timeline if timeline is not None else Timeline(store)
+    tl = timeline if timeline is not None else shared_timeline(store)
     return tl.state_at(seq)
