@@ -59,17 +59,24 @@ def _check(obj: dict, where: str) -> None:
         elif k == "mouse":
             if obj["mouse"] not in ("down", "move", "up", "click", "drag"):
                 raise ValueError("mouse must be down, move, up, click or drag")
-            float(obj["x"]), float(obj["y"])
+            for f in ("x", "y"):
+                if not isinstance(obj.get(f), (int, float)) or isinstance(obj.get(f), bool):
+                    raise ValueError(f"mouse needs numbers x and y (window pixels), got {f}={obj.get(f)!r}")
             if obj["mouse"] == "drag":
-                float(obj["to"][0]), float(obj["to"][1])
+                to = obj.get("to")
+                if not (isinstance(to, list) and len(to) == 2 and all(isinstance(c, (int, float)) for c in to)):
+                    raise ValueError(f"drag needs \"to\": [x, y], got {to!r}")
             if obj.get("button", "left") not in BUTTONS:
                 raise ValueError("button must be left, right or middle")
         elif k in ("wait_frames", "window", "close_window"):
-            int(obj[k])
+            if not isinstance(obj[k], int) or isinstance(obj[k], bool) or obj[k] < 0:
+                raise ValueError(f"{k} must be a whole number >= 0, got {obj[k]!r}")
         for m in obj.get("mods", []):
             if m not in ("shift", "ctrl", "alt", "super"):
                 raise ValueError(f"unknown modifier {m!r}")
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
+    except KeyError as exc:
+        raise ScriptError(f"{where}: missing {exc}") from None
+    except (TypeError, ValueError, IndexError) as exc:
         raise ScriptError(f"{where}: {exc}") from None
 
 
