@@ -95,3 +95,22 @@ def test_pdf_raster_matches_the_gpu_render_of_the_same_document(name, tmp_path):
     if frac > MAX_FRACTION:
         write_diff(ours, gpu, DIFFS / f"pdf-vs-gpu-{Path(name).stem}.png")
     assert frac <= MAX_FRACTION
+
+
+def test_hidden_layers_are_left_out_and_the_artboard_background_is_painted(tmp_path):
+    import dataclasses
+
+    from wiretuner_gl.model.document import Document
+    from wiretuner_gl.model.values import Color
+
+    doc = import_svg(FIX / "shapes__circle.svg").doc
+    (ab,) = doc.artboards.values()
+    (layer,) = doc.layers.values()
+    shown = Document(doc.artboards.set(ab.id, dataclasses.replace(ab, background=Color(0.0, 0.0, 1.0, 1.0))), doc.layers, doc.objects)
+    hidden = Document(shown.artboards, doc.layers.set(layer.id, dataclasses.replace(layer, visible=False)), doc.objects)
+    for d, name in ((shown, "shown"), (hidden, "hidden")):
+        export_pdf(d, tmp_path / f"{name}.pdf")
+    a = np.asarray(pdf_page_render(tmp_path / "shown.pdf", 50, 50))
+    b = np.asarray(pdf_page_render(tmp_path / "hidden.pdf", 50, 50))
+    assert tuple(a[2, 2]) == (0, 0, 255) and tuple(b[2, 2]) == (0, 0, 255)  # background corner
+    assert tuple(a[25, 25]) == (0, 128, 0) and tuple(b[25, 25]) == (0, 0, 255)  # the circle only when its layer shows
