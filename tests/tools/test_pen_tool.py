@@ -87,3 +87,13 @@ def test_a_resumed_path_in_a_transformed_group_gets_local_coordinates(ed):
     ed.apply([ObjectTransformed(p.id, IDENTITY, translate(50, 0))])
     ed.use("pen").click(250, 100).click(250, 200).key("Enter")
     assert pts(only_path(ed))[-1] == (200, 200)
+
+
+def test_space_pan_in_the_middle_of_a_path_keeps_drawing_it(ed):
+    ed.key("P").click(100, 100).click(200, 100)
+    ed.key_down("Space")
+    ed.drag(300, 300, 350, 300)
+    ed.key_up("Space")
+    assert ed.tool_name == "pen" and ed.view.pan_x == 50
+    ed.click(350, 300).key("Enter")  # screen (350, 300) is document (300, 300) after the pan
+    assert pts(only_path(ed)) == [(100, 100), (200, 100), (300, 300)]

@@ -297,7 +297,7 @@ class Editor:
         if self.preview is not None:
             return
         if k == "Space" and not m:
-            if self._held_tool is None and not self.tool.busy(self.tool_state):
+            if self._held_tool is None and not self._down:
                 self._hold("hand", button=None)
             return
         if not m and len(k) == 1 and not self._down:  # no tool switch in the middle of a drag
@@ -315,16 +315,20 @@ class Editor:
         self._send(A.KeyUp(k, _mods(mods)))
 
     def _hold(self, name: str, button) -> None:
-        self._held_tool = self.tool_name
+        """Switch to a tool while a key or button is held, keeping the current tool's state (a pen
+        path under construction survives a Space-pan)."""
+        self._held_tool = (self.tool_name, self.tool_state)
         self._held_by = button
-        self.activate(name)
+        self.tool_name = name
+        self.tool_state = self.registry.get(name).initial()
 
     def _release_hold(self) -> None:
         back = self._held_tool
         self._held_tool = None
         self._held_by = None
-        if back is not None:
-            self.activate(back)
+        self._send(A.Deactivate())
+        if back is not None and back[0] in self.registry:
+            self.tool_name, self.tool_state = back
 
     # ------------------------------------------------------------------ commands used by keys and panels
     def undo(self) -> None:
