@@ -19,12 +19,8 @@ from ._buffers import grow2
 
 
 @njit(cache=True)
-def _edges(points, ring_start):
-    ne = 0
-    for r in range(ring_start.shape[0] - 1):
-        ne += ring_start[r + 1] - ring_start[r]
-    # columns: x_top, y_top, x_bot, y_bot, dir, dx/dy
-    e = np.empty((ne, 6))
+def _edges(points, ring_start, e):
+    """Non-horizontal edges into scratch e (rows >= points): x_top, y_top, x_bot, y_bot, dir, dx/dy."""
     k = 0
     for r in range(ring_start.shape[0] - 1):
         a = ring_start[r]
@@ -118,8 +114,16 @@ def _emit(out, n, e, l, r, ya, xla, xra, yb):
 @njit(cache=True)
 def tessellate_fill(points, ring_start, rule):
     out = np.empty((max(64, points.shape[0] * 3), 2))
-    out, n = _tessellate_into(points, ring_start, rule, out, 0)
+    wi, wf, we = _work(points.shape[0])
+    out, n = _tessellate_into(points, ring_start, rule, out, 0, wi, wf, we)
     return out[:n].copy()
+
+
+@njit(cache=True)
+def _work(npoints):
+    """Scratch arrays for the sweep, allocated once per call however many fills it does."""
+    m = max(npoints, 1)
+    return np.empty((4, m), dtype=np.int64), np.empty((5, m)), np.empty((m, 6))
 
 
 @njit(cache=True)
@@ -129,21 +133,23 @@ def tessellate_many(points, ring_start, ring_lo, ring_hi, rules):
     npaths = ring_lo.shape[0]
     out = np.empty((max(64, points.shape[0] * 3), 2))
     path_tri = np.empty(npaths + 1, dtype=np.int64)
+    wi, wf, we = _work(points.shape[0])
     n = 0
     for p in range(npaths):
         path_tri[p] = n
         r0 = ring_lo[p]
         r1 = ring_hi[p]
         if r1 > r0:
-            out, n = _tessellate_into(points, ring_start[r0 : r1 + 1], rules[p], out, n)
+            out, n = _tessellate_into(points, ring_start[r0 : r1 + 1], rules[p], out, n, wi, wf, we)
     path_tri[npaths] = n
     return out[:n].copy(), path_tri
 
 
 @njit(cache=True)
-def _tessellate_into(points, ring_start, rule, out, n):
-    """Append the fill's trapezoids (as triangles) to out from row n; returns (out, n)."""
-    e = _edges(points, ring_start)
+def _tessellate_into(points, ring_start, rule, out, n, wi, wf, we):
+    """Append the fill's trapezoids (as triangles) to out from row n; returns (out, n).
+    wi, wf: scratch from _work, at least as long as the fill has points."""
+    e = _edges(points, ring_start, we)
     ne = e.shape[0]
     if ne == 0:
         return out, n
@@ -153,17 +159,20 @@ def _tessellate_into(points, ring_start, rule, out, n):
     for i in range(ne):
         scale = max(scale, abs(e[i, 0]), abs(e[i, 1]), abs(e[i, 2]), abs(e[i, 3]))
     eps = scale * 1e-12
-    active = np.empty(ne, dtype=np.int64)
-    xt = np.empty(ne)
-    xb = np.empty(ne)
+    active = wi[0]
+    xt = wf[0]
+    xb = wf[1]
     # open trapezoids, by left edge: right edge (-1: none), top y, top corners; merged
     # downwards while the same two edges bound a span, so a convex shape is a few triangles
-    open_r = np.full(ne, -1, dtype=np.int64)
-    open_y = np.empty(ne)
-    open_xl = np.empty(ne)
-    open_xr = np.empty(ne)
-    seen = np.zeros(ne, dtype=np.int64)
-    lefts = np.empty(ne, dtype=np.int64)
+    open_r = wi[1]
+    seen = wi[2]
+    lefts = wi[3]
+    for i in range(ne):
+        open_r[i] = -1
+        seen[i] = 0
+    open_y = wf[2]
+    open_xl = wf[3]
+    open_xr = wf[4]
     nl = 0
     stamp = 0
     na = 0
