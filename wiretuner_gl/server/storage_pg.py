@@ -7,6 +7,8 @@ same statement that moves `documents.head` from the head the batch was checked a
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 from typing import Sequence
 
@@ -27,6 +29,10 @@ CREATE TABLE IF NOT EXISTS events (
 
 
 class PostgresStorage:
+    """Runs asyncpg on its own event loop thread: a gateway busy fanning out thousands of frames
+    would otherwise delay every database round trip of a commit behind that work (the SQLite
+    backend gets the same isolation from its worker thread)."""
+
     kind = "postgresql"
 
     def __init__(self, url: str, *, min_size: int = 2, max_size: int = 10):
@@ -34,13 +40,40 @@ class PostgresStorage:
         self.min_size, self.max_size = min_size, max_size
         self.pool: asyncpg.Pool | None = None
         self._known_docs: set[str] = set()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="wt-postgres", daemon=True)
+        self._thread.start()
+
+    async def _on_db_loop(self, coro):
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self._loop))
+
+    async def open(self) -> None:
+        await self._on_db_loop(self._open())
+
+    async def close(self) -> None:
+        await self._on_db_loop(self._close())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    async def ready(self) -> bool:
+        return await self._on_db_loop(self._ready())
+
+    async def head(self, doc: str) -> int:
+        return await self._on_db_loop(self._head(doc))
+
+    async def range(self, doc: str, start: int, end: int | None = None, limit: int = MAX_RANGE) -> list[dict]:
+        return await self._on_db_loop(self._range(doc, start, end, limit))
+
+    async def commit(self, doc: str, state: DocState, actor: str, group: str, cause: str | None,
+                     wire: Sequence[WireEvent], events: Sequence[Event]) -> CommitResult:
+        return await self._on_db_loop(self._commit(doc, state, actor, group, cause, wire, events))
 
     def describe(self) -> str:
         # never print credentials that may be part of the URL
         host = self.url.split("@")[-1]
         return f"postgresql {host}"
 
-    async def open(self) -> None:
+    async def _open(self) -> None:
         try:
             self.pool = await asyncpg.create_pool(self.url, min_size=self.min_size, max_size=self.max_size)
             async with self.pool.acquire() as con:
@@ -52,12 +85,12 @@ class PostgresStorage:
         except (OSError, asyncpg.PostgresError) as exc:
             raise StorageError(f"{self.describe()}: cannot open the gateway database ({exc})") from None
 
-    async def close(self) -> None:
+    async def _close(self) -> None:
         if self.pool is not None:
             await self.pool.close()
             self.pool = None
 
-    async def ready(self) -> bool:
+    async def _ready(self) -> bool:
         try:
             async with self.pool.acquire(timeout=2) as con:
                 await con.fetchval("SELECT 1")
@@ -65,11 +98,11 @@ class PostgresStorage:
         except Exception:
             return False
 
-    async def head(self, doc: str) -> int:
+    async def _head(self, doc: str) -> int:
         v = await self.pool.fetchval("SELECT head FROM documents WHERE doc = $1", doc)
         return v or 0
 
-    async def range(self, doc: str, start: int, end: int | None = None, limit: int = MAX_RANGE) -> list[dict]:
+    async def _range(self, doc: str, start: int, end: int | None, limit: int) -> list[dict]:
         rows = await self.pool.fetch(
             "SELECT seq, eid, actor, ts, grp, cause, kind, v, payload FROM events WHERE doc = $1 AND seq >= $2 "
             "AND seq <= $3 ORDER BY seq LIMIT $4", doc, start, end if end is not None else 1 << 62, limit)
@@ -88,8 +121,8 @@ class PostgresStorage:
             return CommitResult([], reject="batch partially committed under other ids")
         return CommitResult([found[e] for e in eids], duplicate=True)
 
-    async def commit(self, doc: str, state: DocState, actor: str, group: str, cause: str | None,
-                     wire: Sequence[WireEvent], events: Sequence[Event]) -> CommitResult:
+    async def _commit(self, doc: str, state: DocState, actor: str, group: str, cause: str | None,
+                      wire: Sequence[WireEvent], events: Sequence[Event]) -> CommitResult:
         """Optimistic: catch up, check, then one statement that inserts at head+1… only if the head
         has not moved. No lock is held across round trips, so a busy gateway cannot stall the
         others; if another gateway got there first, catch up and try again."""
