@@ -238,3 +238,12 @@ def test_corpus_svgs_import_completely():
     assert import_svg(corpus / "tiger.svg").doc.counts()["path"] == 138
     counts = import_svg(corpus / "material_design_icons.svg").doc.counts()
     assert counts["path"] + counts["shape"] >= 964
+
+
+def test_inkscape_layers_become_document_layers_in_order_with_visibility():
+    doc = import_svg(FIX / "structure__inkscape_layers.svg").doc
+    assert sorted((l.order, l.name, l.visible) for l in doc.layers.values()) == [
+        ("a0", "Background", True), ("a1", "Shapes", True), ("a2", "Hidden sketch", False)]
+    shapes_layer = next(l.id for l in doc.layers.values() if l.name == "Shapes")
+    (g,) = [doc.objects[c] for c in doc.children(shapes_layer)]
+    assert isinstance(g, Group) and g.opacity == 0.8 and g.transform[4:] == (10.0, 10.0)

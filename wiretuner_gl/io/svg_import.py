@@ -125,22 +125,69 @@ def _build(root, path: Path, guard, limits, ids, report) -> ImportResult:
         ab = (0.0, 0.0, w, h)
         vp = Viewport(w, h)
     artboard_id = ids.new("artboard")
-    layer_id = ids.new("layer")
     artboard = Artboard(artboard_id, path.stem, *map(float, ab), key_between(None, None))
-    title = next((c for c in root if isinstance(c.tag, str) and local(c.tag) == "title"), None)
-    layer_name = (title.text or "").strip()[:200] if title is not None else ""
-    layer = Layer(layer_id, artboard_id, layer_name or "Layer 1", key_between(None, None))
     st = S.compute({}, src.cascade.declared(root), vp)
-    parent = layer_id
     root_tf = b._transform(root, st, root.get("id") or "") or IDENTITY
-    if wrap != IDENTITY or root_tf != IDENTITY or st.get("opacity") not in (None, "1"):
-        parent = b._group(layer_id, root.get("id") or "", compose(wrap, root_tf), st)
-    b.walk_children(root, st, parent, vp, 1, src, ())
-    b._effects(root, st, parent, src, vp) if parent != layer_id else None
+    plain_root = wrap == IDENTITY and root_tf == IDENTITY and st.get("opacity") in (None, "1")
+    plain_root = plain_root and all(st.get(k, "none").strip() == "none" for k in ("clip-path", "mask", "filter"))
+    inkscape = _inkscape_layers(root) if plain_root else None
+    layers = {}
+    if inkscape:
+        # an Inkscape drawing: each top-level layer group becomes a document layer
+        key = None
+        for g in inkscape:
+            key = key_between(key, None)
+            lid = ids.new("layer")
+            gst = S.compute(st, src.cascade.declared(g), vp)
+            name = (g.get(f"{{{INKSCAPE_NS}}}label") or g.get("id") or "Layer")[:200]
+            layers[lid] = Layer(lid, artboard_id, name, key, visible=S.get(gst, "display").strip() != "none")
+            gst = {**gst, "display": "inline"}  # the layer carries the visibility
+            b.walk_children(g, gst, lid, vp, 2, src, ()) if _plain_group(g, gst) else b.walk(g, st, lid, vp, 1, src, ())
+        first = next(iter(layers))
+        for c in root:  # defs, styles, scripts...: reported where they need to be
+            if c not in inkscape:
+                b.walk(c, st, first, vp, 1, src, ())
+    else:
+        layer_id = ids.new("layer")
+        title = next((c for c in root if isinstance(c.tag, str) and local(c.tag) == "title"), None)
+        layer_name = (title.text or "").strip()[:200] if title is not None else ""
+        layers[layer_id] = Layer(layer_id, artboard_id, layer_name or "Layer 1", key_between(None, None))
+        parent = layer_id
+        if not plain_root:
+            parent = b._group(layer_id, root.get("id") or "", compose(wrap, root_tf), st)
+        b.walk_children(root, st, parent, vp, 1, src, ())
+        if parent != layer_id:
+            b._effects(root, st, parent, src, vp)
     b.finish_report()
     objects = immutables.Map(b.nodes)
-    doc = Document(immutables.Map({artboard_id: artboard}), immutables.Map({layer_id: layer}), objects)
+    doc = Document(immutables.Map({artboard_id: artboard}), immutables.Map(layers), objects)
     return ImportResult(doc, report)
+
+
+INKSCAPE_NS = "http://www.inkscape.org/namespaces/inkscape"
+_SILENT = frozenset("defs style title desc metadata script namedview".split())
+
+
+def _inkscape_layers(root) -> list | None:
+    """The top-level layer groups when every drawn top-level element is one, else None."""
+    out = []
+    for c in root:
+        if not isinstance(c.tag, str):
+            continue
+        if local(c.tag) == "g" and c.get(f"{{{INKSCAPE_NS}}}groupmode") == "layer":
+            out.append(c)
+        elif local(c.tag) not in _SILENT:
+            return None
+    return out or None
+
+
+def _plain_group(g, st) -> bool:
+    """A layer group that adds nothing but grouping (its children can sit in the layer directly)."""
+    return (
+        (g.get("transform") or "").strip() == ""
+        and st.get("opacity") in (None, "1")
+        and all(st.get(k, "none").strip() == "none" for k in ("clip-path", "mask", "filter"))
+    )
 
 
 def _abs_length(text, vp, axis):
