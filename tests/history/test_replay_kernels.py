@@ -122,3 +122,14 @@ def test_a_cold_open_of_a_small_document_does_not_load_the_kernels(tmp_path):
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "none"
+
+
+def test_damaged_numeric_columns_are_named_by_seq(tmp_path):
+    path = tmp_path / "g.wiretuner"
+    events = [e for e in random_events(12, 30)]
+    with EventStore.create(path, synchronous="OFF") as store:
+        store.append(events, actor="t", group="g")
+        seq = store.raw_rows("SELECT min(seq) FROM events WHERE gtarget IS NOT NULL")[0][0]
+        store.conn.execute("UPDATE events SET gval = x'00' WHERE seq = ?", (seq,))
+        with pytest.raises(DocumentCorrupt, match=f"event {seq} "):
+            replay(store, Document(), 1, fast=True)

@@ -217,6 +217,20 @@ def replay_events(m: MutableDocument, events: Sequence, first_seq: int = 1) -> N
     r.finish()
 
 
+_ROW_BYTES = 8 * G.WIDTH
+
+
+def _values(seqs, gvs) -> np.ndarray:
+    try:
+        blob = b"".join(gvs)
+    except TypeError:
+        blob = b""
+    if len(blob) != _ROW_BYTES * len(gvs):
+        bad = next(s for s, g in zip(seqs, gvs) if type(g) is not bytes or len(g) != _ROW_BYTES)
+        raise ReplayFailed(bad, "?", "its numeric columns are damaged")
+    return np.frombuffer(blob, "<f8").reshape(-1, G.WIDTH)
+
+
 def replay_rows(r: ColumnarReplayer, rows: list[tuple], decode: Callable[[tuple], object]) -> int:
     """Apply store rows (seq, gtarget, gval, ...) in order; `decode(row)` gives a non-geometric row's event.
 
@@ -229,8 +243,7 @@ def replay_rows(r: ColumnarReplayer, rows: list[tuple], decode: Callable[[tuple]
     start = 0
     for i in py + [len(rows)]:
         if i > start:
-            vals = np.frombuffer(b"".join(gvs[start:i]), "<f8").reshape(-1, G.WIDTH)
-            r.geometric(seqs[start:i], gts[start:i], vals)
+            r.geometric(seqs[start:i], gts[start:i], _values(seqs[start:i], gvs[start:i]))
         if i < len(rows):
             r.structural(seqs[i], decode(rows[i]))
         start = i + 1

@@ -61,12 +61,9 @@ def replay(store: EventStore, doc: Document, start: int, end: int | None = None,
     return LoadResult(m.finish(), seq, problems)
 
 
-_FAST_SQL = (
-    "SELECT seq, gtarget, CASE WHEN gtarget IS NULL THEN NULL ELSE gval END, "
-    "CASE WHEN gtarget IS NULL THEN kind END, CASE WHEN gtarget IS NULL THEN v END, "
-    "CASE WHEN gtarget IS NULL THEN payload END, CASE WHEN gtarget IS NULL THEN crc END "
-    "FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq"
-)
+_FAST_SQL = "SELECT seq, gtarget, gval FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq"
+_STRUCTURAL_SQL = ("SELECT seq, kind, v, payload, crc FROM events WHERE gtarget IS NULL AND seq >= ? AND seq <= ? "
+                   "ORDER BY seq")
 _BATCH = 65536
 
 
@@ -75,8 +72,10 @@ def _replay_fast(store: EventStore, doc: Document, start: int, end: int | None, 
 
     name = store.name
 
+    structural: dict[int, tuple] = {}
+
     def decode(row):
-        seq, _, _, kind, v, payload, crc = row
+        seq, kind, v, payload, crc = structural.pop(row[0])
         if type(payload) is not str or _crc(kind, v, payload) != crc:
             raise DocumentCorrupt(f"{name}: event {seq} is damaged (checksum mismatch)", seq=seq)
         try:
@@ -95,6 +94,9 @@ def _replay_fast(store: EventStore, doc: Document, start: int, end: int | None, 
                 rows = cur.fetchmany(_BATCH)
                 if not rows:
                     break
+                structural.clear()
+                for srow in store.conn.execute(_STRUCTURAL_SQL, (rows[0][0], rows[-1][0])):
+                    structural[srow[0]] = srow
                 last = replay_rows(r, rows, decode)
                 seq = last
         except sqlite3.DatabaseError as exc:

@@ -74,6 +74,8 @@ def _v3(db: sqlite_utils.Database) -> None:
     """The local actor's undo/redo stacks beside each snapshot (JSON), so opening a long log does
     not re-read every one of the actor's events to rebuild them: only those after the snapshot."""
     db.execute("ALTER TABLE snapshots ADD COLUMN undo TEXT")
+    # batched replay reads geometric rows by seq range and finds the others through this index
+    db.execute("CREATE INDEX IF NOT EXISTS events_structural ON events(seq) WHERE gtarget IS NULL")
 
 
 # Numbered migrations: MIGRATIONS[n] brings a file from version n-1 to version n.
