@@ -68,6 +68,7 @@ class SceneCompiler:
         self.paints = PaintTable()
         self.tessellated = 0  # objects (re)tessellated by the last compile
         self.where: dict[str, tuple] = {}  # oid -> (parent's world transform, first entry, count)
+        self._pending: list = []  # solid-colour items waiting for _flush
 
     # ------------------------------------------------------------------ meshes
     @staticmethod
@@ -169,9 +170,37 @@ class SceneCompiler:
         if hit is not None and hit[0] == sig and hit[2] is tris:
             out.append((key, hit[1]))
             return
+        if isinstance(paint, Color) and tris is not None and tris.shape[0] and alpha > 0:
+            # solid colours are packed together by _flush: one numpy pass for many items
+            self._pending.append((len(out), key, tris, m, _premul(paint, alpha), sig))
+            out.append((key, None))
+            return
         v = self.pack(tris, m, paint, alpha, bbox)
         self.packed[key] = (sig, v, tris)
         out.append((key, v))
+
+    def _flush(self, out) -> None:
+        """Pack the pending solid-colour items of `out` in one vectorised pass."""
+        pend = self._pending
+        if not pend:
+            return
+        self._pending = []
+        counts = np.fromiter((p[2].shape[0] for p in pend), dtype=np.int64, count=len(pend))
+        tris = np.concatenate([p[2] for p in pend])
+        mats = np.repeat(np.array([p[3] for p in pend], dtype=np.float64), counts, axis=0)
+        v = np.zeros(tris.shape[0], dtype=VERTEX)
+        pos = np.empty((tris.shape[0], 2))
+        pos[:, 0] = mats[:, 0] * tris[:, 0] + mats[:, 2] * tris[:, 1] + mats[:, 4]
+        pos[:, 1] = mats[:, 1] * tris[:, 0] + mats[:, 3] * tris[:, 1] + mats[:, 5]
+        v["pos"] = pos
+        v["color"] = np.repeat(np.array([p[4] for p in pend], dtype=np.uint8), counts, axis=0)
+        ends = np.cumsum(counts)
+        start = 0
+        for p, end in zip(pend, ends):
+            vv = v[start:end]
+            start = end
+            self.packed[p[1]] = (p[5], vv, p[2])
+            out[p[0]] = (p[1], vv)
 
     # ------------------------------------------------------------------ walking the tree
     def compile(self, doc: Document, scale: float, artboard: str | None = None):
@@ -198,6 +227,7 @@ class SceneCompiler:
                     self._visit(doc, child, IDENTITY, prog)
             self._emit(prog, scale, out)
             ranges[ab_id] = (first, len(out))
+        self._flush(out)
         self.live = {e[0] for e in out if isinstance(e[0], tuple)}
         return out, ranges
 
@@ -293,6 +323,7 @@ class SceneCompiler:
             m = compose(parent, obj.transform)  # groups did not change, so the parent's is current
             new: list = []
             self._object_entries(oid, obj, m, self.mesh(obj, m, scale), new)
+            self._flush(new)
             if len(new) != count or any(a[0] != b[0] for a, b in zip(new, out[first : first + count])):
                 return None
             out[first : first + count] = new
