@@ -354,3 +354,22 @@ def test_a_resent_batch_is_applied_once_and_acknowledged_with_its_first_seqs(sql
     assert a1["seqs"] == a2["seqs"] and a1["duplicate"] is False and a2["duplicate"] is True
     with sqlite3.connect(sqlite_gateway.gateway.storage.path) as db:
         assert db.execute("SELECT count(*) FROM events WHERE doc = 'resend'").fetchone()[0] == 1
+
+
+def test_a_viewer_session_becomes_read_only_and_its_queued_edits_are_reported(tmp_path, sqlite_gateway, authority):
+    from wiretuner_gl.errors import DocumentReadOnly
+
+    (a, b), sh = _pair(tmp_path, sqlite_gateway, authority, "viewing")
+    v = live_client(tmp_path, "viewer", [sqlite_gateway.url], "viewing", authority, role="viewer")
+    try:
+        v.sync()
+        assert v.role == "viewer" and v.session.read_only
+        with pytest.raises(DocumentReadOnly):
+            v.session.apply([T.ObjectTransformed(sh.id, sh.transform, (1.0, 0.0, 0.0, 1.0, 3.0, 3.0))])
+        a.session.apply([T.ObjectTransformed(sh.id, sh.transform, (1.0, 0.0, 0.0, 1.0, 4.0, 4.0))])
+        for c in (a, v):
+            c.sync()
+        assert v.session.doc.objects[sh.id].transform[4] == 4.0  # viewers still follow along
+        assert v.client.fatal is None and v.client.reconnects == 0
+    finally:
+        _close((a, b, v))

@@ -94,3 +94,27 @@ def test_connection_dropped_mid_frame_leaves_the_gateway_unharmed(two_gateways, 
     code, got = exchange(f"{g.url}/v1/documents/cut/ws", [hello(authority.mint("ok", "cut", "editor"), "after"),
                                                           {"type": "ping"}], wait=0.5)
     assert code is None and any(m["type"] == "pong" for m in got)
+
+
+def test_presence_crosses_gateways_through_redis(tmp_path, two_gateways, authority):
+    urls = [g.url for g in two_gateways]
+    a = live_client(tmp_path, "pa", [urls[0]], "presence-2gw", authority)
+    b = live_client(tmp_path, "pb", [urls[1]], "presence-2gw", authority)
+    try:
+        a.sync()
+        b.sync()
+        deadline = time.time() + 10
+        while time.time() < deadline and "pa" not in b.peers:
+            a.presence(cursor=[1, 2], name="Ada", colour="#00ff00")
+            time.sleep(0.1)
+            b.drain()
+        assert b.peers["pa"]["cursor"] == [1, 2] and b.peers["pa"]["user"] == "user-pa"
+        a.close()
+        deadline = time.time() + 10
+        while time.time() < deadline and "pa" in b.peers:
+            time.sleep(0.1)
+            b.drain()
+        assert "pa" not in b.peers, "presence_left did not cross gateways"
+    finally:
+        a.close()
+        b.close()

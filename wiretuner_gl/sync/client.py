@@ -178,6 +178,9 @@ class SyncClient:
                     return self._closed(ws)
                 welcomed = True
                 self.role = welcome.get("role")
+                if self.role == "viewer":  # the gateway would close on our first submit: refuse them here
+                    for msg in list(self._unacked.values()):
+                        self._refuse(msg, "role viewer cannot edit this document")
                 self.head = max(self.head, welcome.get("head", 0))
                 self.connected = True
                 self.inbox.put(("status", "connected", url))
@@ -255,7 +258,17 @@ class SyncClient:
         if self._out is not None:
             self._out.put_nowait(msg)
 
+    def _refuse(self, msg: dict, reason: str) -> None:
+        eids = [e["eid"] for e in msg["events"]]
+        self._unacked.pop(eids[0], None)
+        for e in eids:
+            self._own.pop(e, None)
+        self.inbox.put(("reject", eids, msg["group"], reason))
+
     def _submit(self, msg: dict) -> None:
+        if self.role == "viewer":
+            self._refuse(msg, "role viewer cannot edit this document")
+            return
         self._unacked[msg["events"][0]["eid"]] = msg
         for e in msg["events"]:
             self._own[e["eid"]] = (msg, e)

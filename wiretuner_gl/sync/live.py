@@ -58,6 +58,8 @@ class LiveDocument:
         self.acked: set[str] = set()  # ids of this user's events that are in the server's log
         self.peers: dict[str, dict] = {}
         self.connected = False
+        self.role: str | None = None
+        self._base_read_only = session.read_only
         session.listeners.append(self._on_local)
 
     @classmethod
@@ -161,6 +163,10 @@ class LiveDocument:
             elif kind == "status":
                 self.connected = item[1] == "connected"
                 res.status.append(item[1])
+                if self.connected:
+                    self.role = self.client.role
+                    # a viewer's session is read-only: the editor greys out editing instead of losing work
+                    self.session.read_only = self.role == "viewer" or self._base_read_only
             elif kind == "fatal":
                 res.fatal = (item[1], item[2])
         if changed:
