@@ -185,10 +185,10 @@ def test_refresh_token_buys_a_new_access_token_and_access_tokens_cannot_refresh(
 
 def test_expired_token_closes_an_open_connection_unless_refreshed(sqlite_gateway, authority):
     url = f"{sqlite_gateway.url}/v1/documents/expiry/ws"
-    code, _ = exchange(url, [hello(authority.mint("e", "expiry", "editor", ttl=1))], wait=4)
+    code, _ = exchange(url, [hello(authority.mint("e", "expiry", "editor", ttl=1))], wait=9)  # exp + 5 s leeway
     assert code == P.CLOSE_UNAUTHENTICATED
     code, got = exchange(url, [hello(authority.mint("e", "expiry", "editor", ttl=1)),
-                               {"type": "refresh", "token": authority.mint("e", "expiry", "editor")}], wait=2.5)
+                               {"type": "refresh", "token": authority.mint("e", "expiry", "editor")}], wait=7.5)
     assert code is None and any(m["type"] == "refreshed" for m in got)
 
 
@@ -317,7 +317,7 @@ def test_client_refreshes_its_short_token_and_stays_connected(tmp_path, sqlite_g
                         ping_interval=0.2).start()
     try:
         live.sync()
-        time.sleep(4.5)  # two token lifetimes
+        time.sleep(8.0)  # past the first token's expiry plus the 5 s leeway
         live.session.add_artboard("A", 0, 0, 10, 10)
         live.sync()
         assert live.client.reconnects == 0 and live.client.fatal is None

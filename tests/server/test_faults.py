@@ -118,3 +118,33 @@ def test_presence_crosses_gateways_through_redis(tmp_path, two_gateways, authori
     finally:
         a.close()
         b.close()
+
+
+def test_client_connection_cut_mid_frame_reconnects_and_loses_nothing(tmp_path, sqlite_gateway, authority):
+    from wiretuner_gl.events import types as T
+    from wiretuner_gl.model import RectGeom, Shape
+
+    a = live_client(tmp_path, "cut-a", [sqlite_gateway.url], "cut-client", authority)
+    b = live_client(tmp_path, "cut-b", [sqlite_gateway.url], "cut-client", authority)
+    try:
+        _, layer = a.session.add_artboard("A", 0, 0, 100, 100)
+        a.sync()
+
+        def cut():  # half a frame on the wire, then the socket dies
+            tr = a.client._ws._writer.transport
+            tr.write(bytes([0x81, 0x80 | 126]) + (5000).to_bytes(2, "big") + os.urandom(4) + b"y" * 100)
+            tr.abort()
+
+        a.client.loop.call_soon_threadsafe(cut)
+        made = []
+        for i in range(10):
+            s = Shape(a.session.ids.new("shape"), layer, a.session.next_order(layer), RectGeom(i, i, 3, 3))
+            a.session.apply([T.ObjectCreated(s)])
+            made.append(s.id)
+        for c in (a, b, a, b):
+            c.sync(30)
+        assert a.client.reconnects >= 1
+        assert all(m in b.session.doc.objects for m in made) and a.state_hash == b.state_hash
+    finally:
+        a.close()
+        b.close()

@@ -12,7 +12,7 @@ from aiohttp import WSMsgType, web
 
 from ..errors import DocumentJsonError
 from ..sync import protocol as P
-from .auth import AuthError, Identity
+from .auth import LEEWAY, AuthError, Identity
 from .limits import TokenBucket
 from .storage import MAX_RANGE, StorageError
 
@@ -194,8 +194,8 @@ class Connection:
         if self._expiry is not None:
             self._expiry.cancel()
 
-        async def expire(at: float):
-            await asyncio.sleep(max(0.0, at - time.time()))
+        async def expire(at: float):  # the same clock-skew leeway as verification
+            await asyncio.sleep(max(0.0, at + LEEWAY - time.time()))
             await self.close(P.CLOSE_UNAUTHENTICATED, "token expired")
 
         self._expiry = asyncio.create_task(expire(self.identity.expires))
