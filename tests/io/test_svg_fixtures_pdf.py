@@ -22,7 +22,7 @@ REPORTED = {
     "clip__mask_grey_reported.svg": "mask",
     "clip__clip_text_reported.svg": "clip-path",
     "unsupported__filter.svg": "filter",
-    "unsupported__pattern.svg": "pattern",
+    "pattern__self_reference.svg": "pattern",
 }
 # resvg (the reference) lacks these CSS/SVG features; our import follows the specs (and browsers).
 REFERENCE_LIMITS = {
@@ -36,7 +36,7 @@ REFERENCE_LIMITS = {
 def test_fixture_set_covers_every_feature_area_with_at_least_150_files():
     areas = collections.Counter(f.name.split("__")[0] for f in FILES)
     assert len(FILES) >= 150
-    assert set(areas) >= {"paths", "shapes", "structure", "units", "style", "css", "color", "stroke", "gradient", "clip", "unsupported"}
+    assert set(areas) >= {"paths", "shapes", "structure", "units", "style", "css", "color", "stroke", "gradient", "pattern", "clip", "unsupported"}
 
 
 # (the reference-limit files are checked value by value in test_svg_import_values.py instead)

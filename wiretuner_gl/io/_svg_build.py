@@ -23,6 +23,7 @@ from ._svg_bounds import Bounds
 from ._svg_css import Cascade
 from ._svg_effects import LEAVES, EffectsMixin
 from ._svg_paint import PaintServers
+from ._svg_pattern import PatternMixin
 from ._svg_path import _arc, parse_path_data, points_to_raw, raw_to_subpaths
 from ._svg_values import Viewport, aspect_transform, length, number, parse_transform, view_box
 from ._svg_xml import SVG_NS, Limits, href, local, ns, parse_svg_bytes
@@ -68,7 +69,7 @@ class Source:
         self.paints = PaintServers(self.ids, self.cascade, warn)
 
 
-class Builder(EffectsMixin):
+class Builder(EffectsMixin, PatternMixin):
     def __init__(self, source: Source, guard, limits: Limits, ids: IdFactory, report):
         self.main = source
         self.guard = guard
@@ -84,6 +85,9 @@ class Builder(EffectsMixin):
         self._approximated_ids: dict[str, list[str]] = {}
         self._cur_source = source
         self.resolver = S.StyleResolver(self._paint_ref, self.warn, self.unsupported)
+        self.resolver.pattern_hook = self._want_pattern
+        self._pending_pattern = None
+        self._patterns_open: set[int] = set()
 
     # -------------------------------------------------------------- reporting
     def warn(self, msg: str) -> None:
@@ -401,7 +405,9 @@ class Builder(EffectsMixin):
         if geom is not None and not all(math.isfinite(v) for v in _floats(geom)):
             geom = None
             raw = []
+        self._pending_pattern = None
         style = self.resolver.style(st, vp, el_id, filled=tag != "line")
+        pattern, self._pending_pattern = self._pending_pattern, None
         visible = S.get(st, "visibility").strip() not in ("hidden", "collapse") and S.get(st, "display").strip() != "none"
         if geom is not None:
             node = Shape(self.idf.new("shape"), parent, self._order(parent), geom, el_id, style, tf, visible)
@@ -420,6 +426,8 @@ class Builder(EffectsMixin):
             rule = "evenodd" if S.get(st, "fill-rule").strip() == "evenodd" else "nonzero"
             node = Path(self.idf.new("path"), parent, self._order(parent), tuple(subs), el_id, rule, style, tf, visible)
         nid = self._add(node)
+        if pattern is not None:
+            nid = self.paint_pattern(nid, *pattern, vp, el_id) or nid
         for child in el:  # leaves hold no drawing, but may hold animation or scripts
             if isinstance(child.tag, str) and local(child.tag) in UNSUPPORTED:
                 self.unsupported(UNSUPPORTED[local(child.tag)], child.get("id") or "")

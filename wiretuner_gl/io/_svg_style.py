@@ -87,6 +87,7 @@ class StyleResolver:
 
     def __init__(self, paints_for, warn, unsupported):
         self._paints_for = paints_for  # (ref) -> (element, PaintServers) or (None, None)
+        self.pattern_hook = None  # (ref, fallback) -> True when the caller will paint that pattern
         self._warn = warn
         self._unsupported = unsupported
 
@@ -103,6 +104,8 @@ class StyleResolver:
                 tag = local(target.tag)
                 if tag in ("linearGradient", "radialGradient"):
                     return servers.resolve(target, opacity, vp)
+                if tag == "pattern" and what == "fill" and self.pattern_hook is not None and self.pattern_hook(ref, fallback):
+                    return None  # the builder paints the pattern's tiles itself
                 if tag == "pattern":
                     self._unsupported("pattern", el_id or ref.lstrip("#"), f"{what} uses pattern {ref}; " + ("fallback colour used" if fallback else "painted as none"))
                 else:
