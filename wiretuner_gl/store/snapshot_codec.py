@@ -273,8 +273,8 @@ def path_fragment(node: Path, anchors: dict) -> bytes:
 class NodeEncoder:
     """Chunks, chunk hashes and canonical fragments of nodes, cached by node (and anchor) identity.
 
-    `yield_every`: after that many nodes encoded, sleep(0) to hand the GIL to other threads, so a
-    background snapshot never holds the editor's main thread for more than a fraction of a ms.
+    `yield_every` (truthy): sleep(0) about every millisecond of work to hand the GIL to other
+    threads, so a snapshot on a background thread holds the editor's main thread at most ~1 ms.
     """
 
     def __init__(self, yield_every: int = 0):
@@ -290,7 +290,8 @@ class NodeEncoder:
         out = []
         sizes = []
         ye = self.yield_every
-        work = 0
+        clock = time.perf_counter
+        next_yield = clock() + 0.001
         for table in (doc.artboards, doc.layers, doc.objects):
             keys = sorted(table.keys())
             sizes.append(len(keys))
@@ -300,14 +301,11 @@ class NodeEncoder:
                 if e is None or e[0] is not node:
                     c = encode_node(node, anchors)
                     e = (node, c, chunk_hash(c), path_fragment(node, anchors) if type(node) is Path else fragment(node))
-                    work += 1 + (len(c) >> 10)
                 new[id(node)] = e
                 out.append(e)
-                if ye:
-                    work += 1
-                    if work >= ye:
-                        work = 0
-                        time.sleep(0)
+                if ye and clock() >= next_yield:  # about every millisecond of work
+                    time.sleep(0)
+                    next_yield = clock() + 0.001
         self._cache = new  # drop nodes no longer in the document
         if len(anchors) > 2 * self._live_anchors + 4096:  # drop anchors no longer in the document
             live = {id(a): anchors[id(a)] for e in out if type(e[0]) is Path for sp in e[0].subpaths for a in sp.anchors

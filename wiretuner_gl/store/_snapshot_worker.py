@@ -1,0 +1,57 @@
+"""The snapshot worker: a separate process that keeps its own copy of the document and writes snapshots.
+
+The editor's process only sends "snapshot at seq N" (and its undo stacks) down a pipe. The
+worker catches its document up by replaying the log from its last seq to N (the events are
+durable before the editor announces them), encodes only the nodes that changed since its last
+snapshot and writes through its own SQLite connection. Encoding and hashing a large document
+therefore never competes with the editor's main thread for the GIL.
+
+Requests that queue up while a snapshot is being written collapse into the newest one. The
+worker exits when the pipe closes (the editor closed the document, or died).
+"""
+
+from __future__ import annotations
+
+import traceback
+
+
+def worker_main(path: str, conn) -> None:
+    from ..model.document import Document
+    from .file import EventStore
+    from .loader import replay
+    from .snapshots import SnapshotWriter, newest_valid
+
+    store = EventStore.open(path)
+    try:
+        writer = SnapshotWriter(store)
+        seq, doc = 0, Document()
+        loaded = False
+        while True:
+            try:
+                msg = conn.recv()
+                while msg is not None and conn.poll():  # collapse a backlog into the newest request
+                    skipped = msg
+                    msg = conn.recv()
+                    conn.send({"skipped": skipped[0]})
+            except (EOFError, OSError):
+                return
+            if msg is None:
+                return
+            target, undo = msg
+            try:
+                if not loaded:
+                    seq, doc, _ = newest_valid(store, target)
+                    loaded = True
+                if target < seq:  # (a request older than our state: start again from a snapshot)
+                    seq, doc, _ = newest_valid(store, target)
+                if target > seq:
+                    res = replay(store, doc, seq + 1, target)
+                    doc, seq = res.doc, res.seq
+                if seq != target:
+                    raise RuntimeError(f"log ends at {seq}, not {target}")
+                conn.send(writer.write(doc, seq, undo=undo))
+            except Exception as exc:  # reported to the editor; the worker keeps serving
+                conn.send({"error": f"snapshot at {target}: {type(exc).__name__}: {exc}",
+                           "trace": traceback.format_exc(limit=3)})
+    finally:
+        store.close()
