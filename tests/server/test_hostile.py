@@ -152,3 +152,41 @@ def test_browser_origin_not_on_the_allowlist_is_refused(ws_url):
     with pytest.raises(aiohttp.WSServerHandshakeError) as exc:
         exchange(ws_url, [], headers={"Origin": "https://evil.example"})
     assert exc.value.status == 403
+
+
+def test_a_client_that_stops_reading_is_closed_with_1013_not_buffered_forever(tmp_path, authority):
+    import asyncio
+
+    import aiohttp
+
+    from wiretuner_gl.server import ServerConfig
+    from wiretuner_gl.server.runner import GatewayThread
+
+    gw = GatewayThread(ServerConfig(port=0, database=str(tmp_path / "slow.sqlite"), sqlite_synchronous="OFF",
+                                    send_queue=20, rate=10_000, burst=10_000), authority).start()
+    big = "n" * 30_000
+
+    async def run():
+        url = f"{gw.url}/v1/documents/slow/ws"
+        async with aiohttp.ClientSession() as s:
+            sleeper = await s.ws_connect(url)
+            await sleeper.send_json(hello(authority.mint("z", "slow", "viewer"), "sleeper"))
+            await sleeper.receive()  # welcome; from now on it reads nothing
+            async with s.ws_connect(url) as w:
+                await w.send_json(hello(authority.mint("w", "slow", "editor"), "writer"))
+                await w.receive()
+                for i in range(1, 1500):
+                    ev = {"eid": f"writer:{i}", "kind": "ArtboardCreated", "v": 1,
+                          "data": {"node": {"id": f"artboard:writer.{i}", "name": big, "x": 0.0, "y": 0.0,
+                                            "width": 1.0, "height": 1.0, "order": "a0", "background": None}}}
+                    await w.send_json({"type": "submit", "group": f"g{i}", "cause": None, "events": [ev]})
+                    await w.receive()  # ack
+                    if sleeper.closed or gw.gateway.metrics.closes.get(P.CLOSE_TRY_AGAIN):
+                        break
+            return dict(gw.gateway.metrics.closes)
+
+    try:
+        closes = asyncio.run(run())
+        assert closes.get(P.CLOSE_TRY_AGAIN, 0) >= 1
+    finally:
+        gw.stop()
