@@ -373,3 +373,24 @@ def test_a_viewer_session_becomes_read_only_and_its_queued_edits_are_reported(tm
         assert v.client.fatal is None and v.client.reconnects == 0
     finally:
         _close((a, b, v))
+
+
+def test_client_refuses_a_gateway_whose_log_is_behind_it(tmp_path, authority):
+    from wiretuner_gl.server import ServerConfig
+    from wiretuner_gl.server.runner import GatewayThread
+
+    gw = GatewayThread(ServerConfig(port=0, database=str(tmp_path / "first.sqlite")), authority).start()
+    a = live_client(tmp_path, "fork", [gw.url], "forked", authority)
+    try:
+        a.session.add_artboard("A", 0, 0, 10, 10)
+        a.sync()
+        gw.stop()
+        gw = GatewayThread(ServerConfig(port=gw.port, database=str(tmp_path / "empty.sqlite")), authority).start()
+        deadline = time.time() + 10
+        while time.time() < deadline and a.client.fatal is None:
+            time.sleep(0.05)
+        res = a.drain()
+        assert res.fatal is not None and "log ends at 0" in res.fatal[1]
+    finally:
+        a.close()
+        gw.stop()

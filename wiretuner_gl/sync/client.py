@@ -178,6 +178,14 @@ class SyncClient:
                     return self._closed(ws)
                 welcomed = True
                 self.role = welcome.get("role")
+                if welcome.get("head", 0) < self.delivered:
+                    # the gateway's log is shorter than what we already applied: it was reset or
+                    # restored from an old backup; merging would silently fork the document
+                    self.fatal = (P.CLOSE_PROTOCOL, f"gateway log ends at {welcome.get('head')} but this client "
+                                                    f"has applied up to {self.delivered}")
+                    self.inbox.put(("fatal", *self.fatal))
+                    await ws.close()
+                    return True
                 if self.role == "viewer":  # the gateway would close on our first submit: refuse them here
                     for msg in list(self._unacked.values()):
                         self._refuse(msg, "role viewer cannot edit this document")
