@@ -245,3 +245,21 @@ def test_navigator_shows_each_artboard_as_a_thumbnail(editor, tmp_path):
     assert (np.abs(thumb - 255).max(axis=2) <= 2).sum() > 200  # on the white artboard
     second = px[10:140, 180:350]
     assert (np.abs(second - 255).max(axis=2) <= 2).sum() > 5000  # the second artboard: empty and white
+
+
+def test_open_dialog_switches_to_another_document(editor, tmp_path):
+    first = new_doc(tmp_path, "first.wiretuner")
+    other = new_doc(tmp_path, "other.wiretuner")
+    run = editor([{"key": "O", "mods": ["ctrl"]}, {"wait_frames": 2}, {"type": str(other)}, {"key": "Enter"},
+                  {"wait_frames": 3}, {"key": "M"}, drag(300, 200, 450, 300)], file=first, screenshot=False)
+    assert run.document == other
+    assert len(load(other).objects) == 1 and len(load(first).objects) == 0
+
+
+def test_an_unsaved_untitled_document_is_offered_after_a_clean_exit_too(editor):
+    run = editor([{"key": "M"}, drag(300, 200, 450, 300)], screenshot=False)
+    kept = run.document
+    assert kept.parent == editor.recovery and not kept.with_suffix(".lock").exists()
+    run = editor([{"wait_frames": 2}, {"key": "Enter"}, {"wait_frames": 2}], screenshot=False)
+    assert run.document == kept and len(load(kept).objects) == 1
+    assert len(list(editor.recovery.glob("*.wiretuner"))) == 1  # the new empty untitled one was discarded

@@ -118,7 +118,11 @@ def _offer_recovery(app, recovery: Recovery, orphan: Path, Dialog) -> None:
         recovery.discard(empty)
         app.report(f"reopened {orphan.name}")
 
-    app.panels.offer(Dialog("recover", "Recover", f"WireTuner did not close properly. Reopen {orphan.name}?\n"
+    import time
+
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(orphan.stat().st_mtime))
+    why = "WireTuner did not close properly." if recovery.crashed(orphan) else "An untitled document was never saved."
+    app.panels.offer(Dialog("recover", "Recover", f"{why} Reopen {orphan.name} (last change {when})?\n"
                             f"(Esc keeps it in {recovery.root} for later)", on_ok=reopen))
 
 

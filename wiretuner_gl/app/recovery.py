@@ -58,6 +58,10 @@ class Recovery:
             Path(f"{doc}{suffix}").unlink(missing_ok=True)
         self._lock(doc).unlink(missing_ok=True)
 
+    def crashed(self, doc: Path) -> bool:
+        """True if the editor that had `doc` open died (its lock is still there)."""
+        return self._lock(doc).exists()
+
     def orphans(self) -> list[Path]:
         """Documents here that no running editor holds and that contain work, newest first."""
         out = []
