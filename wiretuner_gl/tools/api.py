@@ -75,9 +75,10 @@ Message = PointerDown | PointerMove | PointerUp | KeyDown | KeyUp | Deactivate
 # --------------------------------------------------------------------------- intents (what the editor carries out)
 @dataclass(frozen=True, slots=True)
 class Apply:
-    """Events applied as one operation (one undo step)."""
+    """Events applied as one operation (one undo step); `group` names the op group (a plugin's id)."""
 
     events: tuple[Event, ...]
+    group: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,11 +170,11 @@ class Editor:
             if self.gesture is not None:  # a tool that forgot to end its gesture: close it first
                 self.gesture.commit()
                 self.gesture = None
-            self.session.apply(list(it.events))
+            self.session.apply(list(it.events), group=it.group or self._group())
         elif isinstance(it, A.Begin):
             if self.gesture is not None:
                 self.gesture.commit()
-            self.gesture = self.session.begin_gesture(interval=self.sample_interval)
+            self.gesture = self._tagged(self.session.begin_gesture(interval=self.sample_interval))
         elif isinstance(it, A.GestureApply):
             self._need_gesture().apply(list(it.events))
         elif isinstance(it, A.Update):
@@ -200,8 +200,19 @@ class Editor:
 
     def _need_gesture(self) -> Gesture:
         if self.gesture is None:
-            self.gesture = self.session.begin_gesture(interval=self.sample_interval)
+            self.gesture = self._tagged(self.session.begin_gesture(interval=self.sample_interval))
         return self.gesture
+
+    def _group(self) -> str | None:
+        """Op group for the current tool's events: a plugin's tool carries its plugin id (GROUP_TAG)."""
+        tag = getattr(self.tool, "GROUP_TAG", "")
+        return f"{self.session.new_group()}{tag}" if tag else None
+
+    def _tagged(self, gesture: Gesture) -> Gesture:
+        group = self._group()
+        if group is not None:  # nothing is logged yet: the whole gesture is attributed
+            gesture.group = group
+        return gesture
 
     def _prune_selection(self) -> None:
         objs = self.session.doc.objects
@@ -350,7 +361,7 @@ class Editor:
 
     def apply(self, events, *, group: str | None = None) -> None:
         """Panels and plugins: apply events as one operation, reporting a refusal instead of raising."""
-        self.execute([A.Apply(tuple(events))])
+        self.execute([A.Apply(tuple(events), group)])
 
     def fit_artboard(self, artboard: str | None = None) -> None:
         doc = self.display_doc
