@@ -263,3 +263,16 @@ def test_an_unsaved_untitled_document_is_offered_after_a_clean_exit_too(editor):
     run = editor([{"wait_frames": 2}, {"key": "Enter"}, {"wait_frames": 2}], screenshot=False)
     assert run.document == kept and len(load(kept).objects) == 1
     assert len(list(editor.recovery.glob("*.wiretuner"))) == 1  # the new empty untitled one was discarded
+
+
+def test_a_properties_slider_drag_is_written_once_on_release(editor, tmp_path):
+    doc_path = new_doc(tmp_path)
+    # the opacity slider of the Properties panel (the default docked layout at 1280x800)
+    editor([{"key": "M"}, drag(300, 200, 450, 300), {"wait_frames": 3},
+            drag(1180, 499, 1060, 499, steps=12), {"wait_frames": 2}], file=doc_path, screenshot=False)
+    doc = load(doc_path)
+    (s,) = [o for o in doc.objects.values() if isinstance(o, Shape)]
+    assert s.style.opacity < 0.5
+    with EventStore.open(doc_path, read_only=True) as st:
+        restyles = [r for r in st.records() if r.kind == "ObjectRestyled"]
+    assert len(restyles) == 1 and restyles[0].event.before.opacity == 1.0
