@@ -123,7 +123,7 @@ def tessellate_fill(points, ring_start, rule):
 def _work(npoints):
     """Scratch arrays for the sweep, allocated once per call however many fills it does."""
     m = max(npoints, 1)
-    return np.empty((4, m), dtype=np.int64), np.empty((5, m)), np.empty((m, 6))
+    return np.empty((5, m), dtype=np.int64), np.empty((5, m)), np.empty((m, 6))
 
 
 @njit(cache=True)
@@ -167,9 +167,11 @@ def _tessellate_into(points, ring_start, rule, out, n, wi, wf, we):
     open_r = wi[1]
     seen = wi[2]
     lefts = wi[3]
+    dirs = wi[4]
     for i in range(ne):
         open_r[i] = -1
         seen[i] = 0
+        dirs[i] = 1 if e[i, 4] > 0 else -1
     open_y = wf[2]
     open_xl = wf[3]
     open_xr = wf[4]
@@ -253,10 +255,11 @@ def _tessellate_into(points, ring_start, rule, out, n, wi, wf, we):
                 out = grow2(out, n + 6 * (na + nl + 1))
             w = 0
             left = -1
+            now = False
             for q in range(na):
-                was = _inside(w, rule)
-                w += int(e[active[q], 4])
-                now = _inside(w, rule)
+                was = now
+                w += dirs[active[q]]
+                now = (w & 1) != 0 if rule == 1 else w != 0
                 if now and not was:
                     left = q
                 elif was and not now:
