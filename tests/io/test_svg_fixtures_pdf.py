@@ -36,7 +36,7 @@ REFERENCE_LIMITS = {
 def test_fixture_set_covers_every_feature_area_with_at_least_150_files():
     areas = collections.Counter(f.name.split("__")[0] for f in FILES)
     assert len(FILES) >= 150
-    assert set(areas) >= {"paths", "shapes", "structure", "units", "style", "css", "color", "stroke", "gradient", "pattern", "clip", "unsupported"}
+    assert set(areas) >= {"paths", "shapes", "structure", "units", "style", "css", "color", "stroke", "gradient", "pattern", "marker", "clip", "unsupported"}
 
 
 # (the reference-limit files are checked value by value in test_svg_import_values.py instead)

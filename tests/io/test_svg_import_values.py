@@ -189,7 +189,7 @@ def test_display_none_and_visibility_hidden_import_as_hidden(tmp_path):
 @pytest.mark.parametrize(
     "name, kind, el_id",
     [("text", "text", "t1"), ("image", "image", "i1"), ("filter", "filter", "blurred"), ("script", "script", "s1"),
-     ("animation", "animation", "a1"), ("marker", "marker", "p1"), ("foreign_object", "foreignObject", "fo")],
+     ("animation", "animation", "a1"), ("foreign_object", "foreignObject", "fo")],
 )
 def test_unsupported_features_are_reported_with_ids_and_counts(name, kind, el_id):
     r = import_svg(FIX / f"unsupported__{name}.svg")
@@ -261,3 +261,14 @@ def test_pattern_fill_becomes_tiles_clipped_to_the_outline_and_the_stroke_stays_
 def test_pattern_drawn_inside_itself_is_reported_not_followed():
     r = import_svg(FIX / "pattern__self_reference.svg")
     assert r.report.counts["pattern"] >= 1  # once per tile that tried to use it
+
+
+def test_markers_are_drawn_as_groups_beside_the_path_oriented_along_it():
+    r = import_svg(FIX / "marker__arrow_auto.svg")
+    (top,) = [r.doc.objects[c] for c in r.doc.children(next(iter(r.doc.layers)))]
+    kids = [r.doc.objects[c] for c in r.doc.children(top.id)]
+    assert isinstance(kids[0], PathNode) and all(isinstance(k, Group) for k in kids[1:]) and len(kids) == 3
+    end = kids[2]  # the last vertex: (180, 160), arriving from (100, 40)
+    angle = math.degrees(math.atan2(end.transform[1], end.transform[0]))
+    assert abs(angle - math.degrees(math.atan2(120, 80))) < 1e-6
+    assert r.report.counts["marker (applied to geometry)"] == 1

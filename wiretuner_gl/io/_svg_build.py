@@ -22,6 +22,7 @@ from . import _svg_style as S
 from ._svg_bounds import Bounds
 from ._svg_css import Cascade
 from ._svg_effects import LEAVES, EffectsMixin
+from ._svg_marker import MarkerMixin
 from ._svg_paint import PaintServers
 from ._svg_pattern import PatternMixin
 from ._svg_path import _arc, parse_path_data, points_to_raw, raw_to_subpaths
@@ -69,7 +70,7 @@ class Source:
         self.paints = PaintServers(self.ids, self.cascade, warn)
 
 
-class Builder(EffectsMixin, PatternMixin):
+class Builder(EffectsMixin, PatternMixin, MarkerMixin):
     def __init__(self, source: Source, guard, limits: Limits, ids: IdFactory, report):
         self.main = source
         self.guard = guard
@@ -431,12 +432,25 @@ class Builder(EffectsMixin, PatternMixin):
         for child in el:  # leaves hold no drawing, but may hold animation or scripts
             if isinstance(child.tag, str) and local(child.tag) in UNSUPPORTED:
                 self.unsupported(UNSUPPORTED[local(child.tag)], child.get("id") or "")
-        if tag in ("path", "line", "polyline", "polygon"):
-            for m in ("marker-start", "marker-mid", "marker-end", "marker"):
-                v = st.get(m, "none").strip()
-                if v and v != "none":
-                    self.unsupported("marker", el_id)
-                    break
+        refs = self.markers_of(st) if tag in ("path", "line", "polyline", "polygon") else {}
+        if refs:
+            # the path and its markers in one group, which carries the transform and the effects
+            node = self.nodes[nid]
+            gid = self.idf.new("group")
+            opacity = node.style.opacity if hasattr(node, "style") else 1.0
+            self._add(Group(gid, node.parent, node.order, el_id, tf, opacity, node.visible))
+            self.children[node.parent].remove(nid)
+            inner = node.__class__(**{**{f.name: getattr(node, f.name) for f in dataclasses.fields(node)}, "parent": gid, "order": self._order(gid), "transform": IDENTITY, "name": ""})
+            if hasattr(inner, "style"):
+                inner = dataclasses.replace(inner, style=dataclasses.replace(inner.style, opacity=1.0))
+            self.nodes[nid] = inner
+            self.children.setdefault(gid, []).append(nid)
+            if raw is None and geom is not None:  # a <line>
+                raw = [[geom.x1, geom.y1, [(geom.x1, geom.y1, geom.x2, geom.y2, geom.x2, geom.y2, True)], False]]
+            sw = length(S.get(st, "stroke-width"), vp, "o", 1.0, st.get("_fs"))
+            sw = sw if sw is not None else 1.0
+            self.draw_markers(refs, raw or [], sw, gid, src, vp, el_id, ())
+            nid = gid
         self._effects(el, st, nid, src, vp)
         if S.get(st, "paint-order").split()[:1] in (["stroke"], ["markers"]):
             self.warn(f"#{el_id or tag}: paint-order {st['paint-order']!r} drawn as fill then stroke")
