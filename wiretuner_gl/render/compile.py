@@ -12,11 +12,11 @@ import math
 
 import numpy as np
 
-from ..geometry.mesh import stroke_triangles
+from ..geometry.bounds import path_bounds
 from ..geometry.flatten import flatten_many
+from ..geometry.mesh import stroke_triangles
 from ..geometry.outline import Rings, path_arrays, transform_points, transform_scale
 from ..geometry.tessellate import tessellate_many
-from ..geometry.bounds import path_bounds
 from ..model.document import ROOT, Document
 from ..model.nodes import Group, Path, Shape
 from ..model.values import IDENTITY, Color, compose, invert
@@ -32,6 +32,8 @@ MAX_ITEMS = (1 << 23) - 2
 def item_depth(k: int) -> float:
     """Clip-space z of the k-th item: distinct in a 24-bit depth buffer, increasing with k."""
     return 2.0 * ((k % MAX_ITEMS) + 1) / float(1 << 23) - 1.0
+
+
 EMPTY_VERTS = np.zeros(0, dtype=VERTEX)
 PUSH = "push"
 POP = "pop"
