@@ -16,7 +16,6 @@ import traceback
 
 
 def worker_main(path: str, conn) -> None:
-    from ..model.document import Document
     from .file import EventStore
     from .loader import replay
     from .snapshots import SnapshotWriter, newest_valid
@@ -24,8 +23,13 @@ def worker_main(path: str, conn) -> None:
     store = EventStore.open(path)
     try:
         writer = SnapshotWriter(store)
-        seq, doc = 0, Document()
-        loaded = False
+        # catch up with the log and encode everything once now, so the first snapshot asked for
+        # re-encodes only what changed since (a new process starts with empty caches)
+        seq, doc, _ = newest_valid(store)
+        res = replay(store, doc, seq + 1)
+        doc, seq = res.doc, res.seq
+        writer.encoder.entries(doc)
+        loaded = True
         while True:
             try:
                 msg = conn.recv()

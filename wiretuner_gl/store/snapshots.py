@@ -350,7 +350,16 @@ class Snapshotter:
         self._thread: threading.Thread | None = None
         self._proc = None
         self._pipe = None
+        self._reader: threading.Thread | None = None
+        self._last_request = None
         session.listeners.append(self.on_records)
+        if self.mode == "process" and session.seq >= self.every_events:
+            self.start()  # a long document: let the worker load and warm up while the user starts editing
+
+    def start(self) -> None:
+        """Start the worker process now rather than at the first snapshot (process mode)."""
+        if self.mode == "process" and self._pipe is None:
+            self._start_process()
 
     def on_records(self, records) -> None:
         t0 = time.perf_counter()
@@ -364,6 +373,7 @@ class Snapshotter:
         self.handoff_ms.append((time.perf_counter() - t0) * 1e3)
 
     def request(self, doc: Document, seq: int, undo: dict | None = None) -> None:
+        self._last_request = (doc, seq, undo)
         if self.mode == "process" and (self._pipe is not None or self._start_process()):
             with self._cv:
                 self._outstanding += 1
@@ -402,8 +412,8 @@ class Snapshotter:
             self.mode = "thread"
             return False
         self._proc, self._pipe = proc, parent
-        self._thread = threading.Thread(target=self._read_replies, name="wiretuner-snapshot-replies", daemon=True)
-        self._thread.start()
+        self._reader = threading.Thread(target=self._read_replies, name="wiretuner-snapshot-replies", daemon=True)
+        self._reader.start()
         return True
 
     def _read_replies(self) -> None:
@@ -412,8 +422,15 @@ class Snapshotter:
                 msg = self._pipe.recv()
             except (EOFError, OSError):
                 with self._cv:
+                    lost = self._outstanding
                     self._outstanding = 0
                     self._cv.notify_all()
+                    stopping = self._stop
+                if not stopping:  # the worker died (or could not start): carry on in a thread
+                    self.errors.append(f"snapshot worker exited (code {self._proc.exitcode}); snapshots continue on a thread")
+                    self.mode = "thread"
+                    if lost and self._last_request is not None:
+                        self.request(*self._last_request)
                 return
             if "error" in msg:
                 self.errors.append(msg["error"])
@@ -476,6 +493,8 @@ class Snapshotter:
                 self._proc.kill()
                 self._proc.join()
             self._pipe.close()
+        if self._reader is not None:
+            self._reader.join()
         if self._thread is not None:
             self._thread.join()
         if self.writer is not None:
