@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import urllib.request
 
 from wiretuner_gl.events.record import decode_event
 from wiretuner_gl.events.reducer import reduce_all

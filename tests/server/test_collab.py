@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 import time
 import urllib.request
 
-import aiohttp
 import pytest
 
 from wiretuner_gl.events import types as T
-from wiretuner_gl.model import Color, Layer, RectGeom, Shape, Style
+from wiretuner_gl.model import Color, RectGeom, Shape, Style
 from wiretuner_gl.sync import protocol as P
 
 from ._clients import live_client, server_state

@@ -11,7 +11,6 @@ import time
 import pytest
 
 from tests.edits import random_edit
-from wiretuner_gl.sync import protocol as P
 
 from ._clients import live_client, server_state
 from ._procs import GatewayProcess

@@ -23,12 +23,11 @@ import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import Future
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable  # noqa: F401 (Awaitable: in the TokenProvider string annotation)
 
 import aiohttp
 
 from ..events.record import Record
-from ..events.types import Event
 from . import protocol as P
 from .backoff import Backoff
 
