@@ -72,6 +72,10 @@ def run_editor(args) -> int:
     if orphans:
         _offer_recovery(app, recovery, orphans[0], Dialog)
     player = ScriptPlayer(steps) if steps is not None else None
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: setattr(app, "quit", True))  # `kill` quits cleanly; kill -9 is what recovery is for
+    signal.siginterrupt(signal.SIGTERM, False)  # restart system calls: Xlib treats an interrupted one as fatal
     code = 0
     try:
         while not app.quit:
