@@ -208,7 +208,12 @@ class App:
         dl = imgui.get_background_draw_list()
         if view is not None:
             overlay.draw_artboard_labels(dl, doc, view)
-            overlay.draw_overlays(dl, ed.overlays(), view)
+            active, ed.window = ed.window, win.wid  # overlays sized for this window's zoom
+            try:
+                items = ed.overlays()
+            finally:
+                ed.window = active
+            overlay.draw_overlays(dl, items, view)
         if win.kind == MAIN:
             self.panels.draw_main()
         elif win.kind == NAVIGATOR:
