@@ -219,11 +219,13 @@ def test_clip_hiding_everything_imports_the_object_hidden():
     assert sorted(o.visible for o in leaves(r.doc)) == [False, True]
 
 
-def test_black_and_white_mask_becomes_clipping_and_a_grey_mask_is_reported():
+def test_flat_masks_become_clipping_and_opacity_and_a_two_level_mask_is_reported():
     r = import_svg(FIX / "clip__mask.svg")
     (o,) = leaves(r.doc)
     assert isinstance(o, PathNode) and len(o.subpaths) == 2  # the square with the circle cut out
-    r = import_svg(FIX / "clip__mask_grey_reported.svg")
+    (o,) = leaves(import_svg(FIX / "clip__mask_grey_level.svg").doc)
+    assert abs(o.style.opacity - 0.502) < 1e-3  # #808080: luminance 0.502
+    r = import_svg(FIX / "clip__mask_two_levels_reported.svg")
     assert r.report.counts["mask"] == 1
 
 

@@ -89,21 +89,29 @@ class EffectsMixin:
         )
 
     def _mask(self, value, el, nid, src, name, el_id, vp) -> None:
-        """A mask whose content is opaque white and black shapes is a clip region (exact);
-        any other mask is reported and the content drawn unmasked."""
+        """A mask made of flat shapes of one grey level (black ones cutting holes) is a clip region
+        plus an opacity (exact); any other mask is reported and the content drawn unmasked."""
         ref, _ = S.url_ref(value)
         target, msrc = self._lookup(ref, src) if ref else (None, src)
-        region = self._mask_region(target, msrc, vp, nid) if target is not None and local(target.tag) == "mask" else None
-        if region is None:
-            self.unsupported("mask", el_id, f"{name}: mask {value} not applied (only black-and-white masks are turned into clipping); drawn unmasked")
+        got = self._mask_region(target, msrc, vp, nid) if target is not None and local(target.tag) == "mask" else None
+        if got is None:
+            self.unsupported("mask", el_id, f"{name}: mask {value} not applied (only flat one-level masks are turned into clipping); drawn unmasked")
             return
+        region, level = got
+        if level < 1.0:
+            node = self.nodes[nid]
+            if isinstance(node, Group):
+                self.nodes[nid] = _with(node, opacity=node.opacity * level)
+            else:
+                self.nodes[nid] = _with(node, style=_with(node.style, opacity=node.style.opacity * level))
         self._apply_clip(nid, region)
-        self.approximated("mask", el_id, f"{name}: black-and-white mask #{target.get('id')} applied to the outlines (masked shapes became paths)")
+        self.approximated("mask", el_id, f"{name}: flat mask #{target.get('id')} applied as clipping" + (f" and opacity {level:.3g}" if level < 1 else "") + " (masked shapes became paths)")
 
     def _mask_region(self, mask_el, msrc, vp, nid):
         mst = S.compute({}, msrc.cascade.declared(mask_el), vp)
         box = self._geometry_bounds(nid)
         region = skia.Path()
+        levels = set()
         for child in mask_el:
             if not isinstance(child.tag, str) or ns(child.tag) not in (SVG_NS, ""):
                 continue
@@ -119,9 +127,12 @@ class EffectsMixin:
                 return None
             if fill is None or fill.a == 0:
                 continue
-            lum = 0.2125 * fill.r + 0.7154 * fill.g + 0.0721 * fill.b
-            if fill.a < 1 or 0.002 < lum < 0.998:
-                return None
+            # luminance x alpha: the mask value (sRGB coefficients, as resvg and browsers use)
+            lum = (0.2125 * fill.r + 0.7154 * fill.g + 0.0721 * fill.b) * fill.a
+            if lum > 0.002:
+                levels.add(round(lum, 3))
+                if len(levels) > 1:
+                    return None  # two grey levels: not one clip and one opacity
             got = self._geometry(tag, child, st, vp, msrc)
             if got is None:
                 continue
@@ -132,23 +143,23 @@ class EffectsMixin:
             p = transformed(skia_from_raw(raw or [], S.get(st, "fill-rule").strip() == "evenodd"), parse_transform(child.get("transform")) or IDENTITY)
             if mask_el.get("maskContentUnits") == "objectBoundingBox":
                 if box is None:
-                    return skia.Path()
+                    return skia.Path(), 1.0
                 p = transformed(p, (box.width(), 0.0, 0.0, box.height(), box.left(), box.top()))
-            region = skia.Op(region, p, skia.PathOp.kUnion_PathOp if lum >= 0.5 else skia.PathOp.kDifference_PathOp)
+            region = skia.Op(region, p, skia.PathOp.kUnion_PathOp if lum > 0.002 else skia.PathOp.kDifference_PathOp)
         # the mask's own rectangle (default: the bounding box grown by 10% on each side)
         if mask_el.get("maskUnits") == "userSpaceOnUse":
             mx, my = length(mask_el.get("x") or "-10%", vp, "x", 0.0), length(mask_el.get("y") or "-10%", vp, "y", 0.0)
             mw, mh = length(mask_el.get("width") or "120%", vp, "x", 0.0), length(mask_el.get("height") or "120%", vp, "y", 0.0)
         else:
             if box is None:
-                return skia.Path()
+                return skia.Path(), 1.0
             fx, fy = number(mask_el.get("x"), -0.1), number(mask_el.get("y"), -0.1)
             fw, fh = number(mask_el.get("width"), 1.2), number(mask_el.get("height"), 1.2)
             mx, my = box.left() + fx * box.width(), box.top() + fy * box.height()
             mw, mh = fw * box.width(), fh * box.height()
         rect = skia.Path()
         rect.addRect(skia.Rect.MakeXYWH(mx, my, mw, mh))
-        return intersect(region, rect)
+        return intersect(region, rect), (min(levels.pop(), 1.0) if levels else 1.0)
 
     def _clip_region(self, clip_el, csrc, vp, nid, depth):
         """The clip region as a skia path in the referencing element's user space, or None."""
