@@ -13,6 +13,8 @@ from wiretuner_gl.io.svg_import import import_svg
 from .imagecmp import MAX_FRACTION, differing_fraction, pdf_page_render, resvg_render
 from .test_svg_fixtures_pdf import FILES, REFERENCE_LIMITS, REPORTED
 
+pytestmark = pytest.mark.slow  # two PDF renders per fixture; runs on CI
+
 DEGRADED = ("shading skipped", "tiling pattern", "soft mask", "blend mode", "function type")
 
 
