@@ -3,6 +3,7 @@ document at any past seq read-only, and "restore this state" (appends events, on
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from imgui_bundle import imgui
@@ -17,14 +18,21 @@ class HistoryPanel:
         self.app = app
         self._ops = []
         self._ops_seq = -1
-        self._scrub = None
+        self._ops_time = 0.0
 
     def ops(self):
+        """The op list, re-read from the log when it grew, at most twice a second (a drag appends
+        a sample every 50 ms; re-reading on each would cost every frame of the drag)."""
         s = self.app.session
-        if self._ops_seq != s.seq or (self._ops and self._ops_store is not s.store):
+        now = time.monotonic()
+        stale = self._ops_seq != s.seq or getattr(self, "_ops_store", None) is not s.store
+        if stale and (now - self._ops_time >= 0.5 or getattr(self, "_ops_store", None) is not s.store):
             self._ops = operations(s.store, self.LIMIT)
             self._ops_seq = s.seq
             self._ops_store = s.store
+            self._ops_time = now
+        elif stale:
+            self.app.main.redraw_frames = max(self.app.main.redraw_frames, 1)  # come back for it
         return self._ops
 
     def draw(self) -> None:
