@@ -209,3 +209,27 @@ def test_reopening_from_a_snapshot_restores_the_same_undo_stacks_as_reading_the_
         for _ in range(undone):
             assert again.redo().group is not None
         assert again.doc.state_hash() == h
+
+
+def test_snapshots_continue_on_a_thread_when_the_worker_process_dies(tmp_path):
+    path = tmp_path / "dies.wiretuner"
+    with DocumentSession.create(path, artboard=None) as s:
+        s.store.set_setting("snapshot_every_events", 20)
+    events = random_events(13, 50)
+    with DocumentSession.open(path) as s:
+        snap = s.snapshotter
+        assert snap.mode == "process"
+        s.apply(events[:25])
+        snap.wait_idle(60)
+        assert snap.written, snap.errors
+        snap._proc.kill()  # the worker this session started
+        snap._proc.join(10)
+        for i in range(25, len(events), 5):
+            s.apply(events[i : i + 5])
+        snap.wait_idle(60)
+        assert snap.mode == "thread" and any("worker exited" in e for e in snap.errors)
+        assert snap.written[-1]["seq"] == snap.last_seq
+        final = s.doc.state_hash()
+    with EventStore.open(path, read_only=True) as store:
+        assert load(store).doc.state_hash() == final
+        assert all(x["hash_ok"] for x in snapshot_summaries(store))
