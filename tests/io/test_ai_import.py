@@ -169,3 +169,21 @@ def test_form_xobject_bomb_is_refused_quickly(tmp_path):
     with pytest.raises(ImportFailed, match="operators once forms are expanded"):
         import_ai(p)
     assert time.perf_counter() - t < 5.0
+
+
+def test_resources_and_page_box_inherited_from_the_page_tree(tmp_path):
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(300, 200))
+    del page.obj["/MediaBox"]
+    pdf.Root.Pages.MediaBox = [0, 0, 300, 200]
+    pdf.Root.Pages.Resources = pikepdf.Dictionary(ExtGState=pikepdf.Dictionary(G=pikepdf.Dictionary(ca=0.5)))
+    if "/Resources" in page.obj:
+        del page.obj["/Resources"]
+    page.obj.Contents = pdf.make_stream(b"/G gs 0 0 10 10 re f")
+    p = tmp_path / "inh.ai"
+    pdf.save(p)
+    doc = import_ai(p).doc
+    (ab,) = doc.artboards.values()
+    assert (ab.width, ab.height) == (300.0, 200.0)
+    (path,) = doc.objects.values()
+    assert path.style.fill.a == 0.5

@@ -130,11 +130,12 @@ def _build(pdf, source: Path, report: ImportReport, ids: IdFactory) -> ImportRes
     ab_key = None
     private = 0
     for i, page in enumerate(pages):
-        box = [float(v) for v in (page.obj.get("/CropBox") or page.obj.get("/MediaBox") or [0, 0, 612, 792])]
+        box = [float(v) for v in (_inherited(page.obj, "/CropBox") or _inherited(page.obj, "/MediaBox") or [0, 0, 612, 792])]
         x0, y0, x1, y1 = min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3])
         w, h = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
-        if int(page.obj.get("/Rotate", 0)) % 360:
-            report.warn(f"page {i + 1}: /Rotate {page.obj.get('/Rotate')} ignored (artboard kept upright)")
+        rot = _inherited(page.obj, "/Rotate")
+        if rot is not None and int(rot) % 360:
+            report.warn(f"page {i + 1}: /Rotate {rot} ignored (artboard kept upright)")
         ab_key = key_between(ab_key, None)
         ab_id = ids.new("artboard")
         name = f"Artboard {i + 1}" if len(pages) > 1 else source.stem
@@ -143,7 +144,7 @@ def _build(pdf, source: Path, report: ImportReport, ids: IdFactory) -> ImportRes
         page_tf = (1.0, 0.0, 0.0, -1.0, x_at - x0, y1)
         sink = _Sink(ids, ab_id, i + 1, hidden)
         interp.sink = sink
-        res = page.obj.get("/Resources")
+        res = _inherited(page.obj, "/Resources")
         if "/Contents" in page.obj:
             if interp.ops + interp.estimate_ops(page.obj, res) > MAX_OPS:
                 raise ImportFailed(f"more than {MAX_OPS} content-stream operators once forms are expanded (the import limit)")
@@ -176,3 +177,15 @@ def _hidden_layers(pdf) -> frozenset:
         return frozenset(str(o.get("/Name")) for o in off if o.get("/Name") is not None)
     except (AttributeError, KeyError, TypeError, pikepdf.PdfError):
         return frozenset()
+
+
+def _inherited(node, key):
+    """A page attribute, looked up the page tree as PDF's inheritable attributes are (§7.7.3.4)."""
+    for _ in range(64):
+        if node is None:
+            return None
+        v = node.get(key)
+        if v is not None:
+            return v
+        node = node.get("/Parent")
+    return None
