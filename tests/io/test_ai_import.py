@@ -187,3 +187,12 @@ def test_resources_and_page_box_inherited_from_the_page_tree(tmp_path):
     assert (ab.width, ab.height) == (300.0, 200.0)
     (path,) = doc.objects.values()
     assert path.style.fill.a == 0.5
+
+
+def test_page_contents_split_over_several_streams_are_read_as_one(tmp_path):
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(100, 100))
+    page.obj.Contents = pikepdf.Array([pdf.make_stream(b"0 0 10 10 re"), pdf.make_stream(b" f 20 20 5 5 re f")])
+    p = tmp_path / "arr.ai"
+    pdf.save(p)
+    assert import_ai(p).doc.counts()["path"] == 2
