@@ -36,7 +36,11 @@ class App:
     def __init__(self, session: DocumentSession, *, title: str, size=(1280, 800), visible: bool = True,
                  recovery=None, untitled: bool = False):
         self.session = session
-        self.editor = Editor(session, size=size)
+        from ..plugins import PluginHost
+
+        self.plugins = PluginHost.start()  # the built-in tools and every plugin found, through one path
+        self.editor = Editor(session, self.plugins.registry, size=size)
+        self.plugins.attach(self.editor)
         self.title = title
         self.visible = visible
         self.recovery = recovery
@@ -168,6 +172,7 @@ class App:
                 self._draw_window(win, doc)
         self.main.make_current()
         self.frame_no += 1
+        self.plugins.end_frame()  # plugin handlers are budgeted per frame
         self.stats.add_frame((time.perf_counter() - t0) * 1000, (time.thread_time() - c0) * 1000)
 
     def _update_canvas(self, win: Window, doc) -> bool:
