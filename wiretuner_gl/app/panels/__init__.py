@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Callable
 
 from imgui_bundle import imgui
 
-from . import artboards, history, layers, navigator, perf_overlay, properties, tools_panel
+from . import artboards, history, layers, navigator, perf_overlay, plugins_panel, properties, tools_panel
 
 if TYPE_CHECKING:
     from ..app import App
@@ -49,6 +49,7 @@ class Panels:
         properties.draw(app, self.buffers)
         artboards.draw(app, self.buffers)
         self.history.draw()
+        plugins_panel.draw(app)
         if app.show_perf:
             perf_overlay.draw(app)
         self._status()
@@ -69,6 +70,7 @@ class Panels:
         internal.dock_builder_dock_window("Artboards", r_top[0])
         internal.dock_builder_dock_window("Properties", r_bottom[0])
         internal.dock_builder_dock_window("History", r_bottom[2])
+        internal.dock_builder_dock_window("Plugins", r_bottom[2])
         internal.dock_builder_finish(dock)
 
     def _canvas_area(self, dock) -> None:
