@@ -13,6 +13,11 @@ def draw(app) -> None:
     opened, keep = imgui.begin("Performance (F12)", True)
     if opened:
         imgui.text(f"{st.fps():.1f} FPS   events {app.session.seq}   last render {st.last_render_ms:.2f} ms")
+        from ..capture import toggle  # Chrome trace + frames.csv/summary.json/frames.png of the frames between
+
+        cap = getattr(app, "capture", None)
+        if imgui.button("Stop capture" if cap is not None and cap.running else "Start capture"):
+            app.report(toggle(app))
         frames = np.asarray(st.frame_ms, dtype=np.float64)
         cpu = np.asarray(st.cpu_ms, dtype=np.float64)
         if frames.size and implot.begin_plot("frame time", imgui.ImVec2(-1, 160)):
