@@ -55,6 +55,12 @@ def _editor_parser() -> argparse.ArgumentParser:
     p.add_argument("--script", help="JSON-lines input script to play (see README)")
     p.add_argument("--screenshot", help="write a PNG of the window after the script")
     p.add_argument("--exit", action="store_true", help="quit after the script, document saved")
+    p.add_argument("--join", metavar="URL", action="append",
+                   help="edit a shared document live through a gateway (ws://HOST:PORT; repeat for fail-over)")
+    p.add_argument("--document", metavar="ID", help="with --join: the shared document's id")
+    p.add_argument("--token-file", metavar="F",
+                   help="with --join: a file holding a refresh token (default: $WIRETUNER_REFRESH_TOKEN, "
+                        "or an access token in $WIRETUNER_TOKEN)")
     p.add_argument("--debug", action="store_true")
     return p
 

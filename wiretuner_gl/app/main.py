@@ -48,7 +48,14 @@ def run_editor(args) -> int:
     steps = load_script(args.script) if getattr(args, "script", None) else None
     recovery = Recovery()
     untitled = False
-    if args.file:
+    join = getattr(args, "join", None)
+    if join:  # a shared document: the local file is this user's journal; the document comes from the gateway
+        from .collab import join_shared
+
+        live = join_shared(args, recovery)
+        session = live.session
+        untitled, title = True, f"{args.document} (shared)"
+    elif args.file:
         session = open_or_import(Path(args.file), recovery)
         untitled = Path(args.file).suffix.lower() in IMPORTABLE
         title = Path(args.file).name
@@ -58,7 +65,7 @@ def run_editor(args) -> int:
         recovery.claim(path)
         untitled = True
         title = "Untitled"
-    orphans = [p for p in recovery.orphans() if p != Path(session.store.path)] if not args.file else []
+    orphans = [p for p in recovery.orphans() if p != Path(session.store.path)] if not (args.file or join) else []
 
     if not glfw.init():
         session.close()
@@ -81,6 +88,8 @@ def run_editor(args) -> int:
         while not app.quit:
             # a script starts once the first frame laid out the panels and the kernels are warm,
             # so a scripted session is reproducible whatever the state of the numba cache
+            if join:
+                live.drain()  # remote events, folded in once per frame on the main thread
             if player is not None and app.frame_no > 0 and app.kernels.is_set():
                 player.step(app)
             busy = any(w.redraw_frames > 0 for w in app.windows.values())
@@ -99,6 +108,10 @@ def run_editor(args) -> int:
             for wid, v in sorted(app.editor.views.items()):
                 print(f"view {wid}: zoom={v.zoom!r} pan=({v.pan_x!r}, {v.pan_y!r}) size={v.width}x{v.height}")
     finally:
+        if join:
+            from .collab import leave_shared
+
+            leave_shared(live)
         doc_path = Path(app.session.store.path)
         still_untitled = app.untitled
         app.close()
