@@ -2,8 +2,8 @@
 Start/Stop capture button).
 
 FrameCapture instruments one App by wrapping methods on the instances (nothing is patched while
-no capture runs, and stop() restores them): frame, per-window canvas update and draw,
-tessellation (the scene compiler), upload (vertex and paint buffers), imgui (panels), event
+no capture runs, and stop() restores them): frame, per-window canvas update and draw, scene
+sync with its tessellation (the scene compiler), upload (vertex and paint buffers), imgui (panels), event
 apply (tool intents, durable appends). The output folder gets trace.json (Chrome trace events),
 frames.csv, summary.json and frames.png (wiretuner_gl.perf).
 
@@ -49,6 +49,7 @@ class FrameCapture:
             self._wrap_frame(),
             self._wrap_window(app, "_update_canvas", "canvas"),
             self._wrap_window(app, "_draw_window", "window"),
+            tr.wrap(app.renderer, "sync", "scene sync", "render"),
             tr.wrap(app.renderer.compiler, "compile", "tessellation", "render"),
             tr.wrap(app.renderer.compiler, "update", "tessellation", "render"),
             tr.wrap(app.renderer, "_update_in_place", "upload", "gpu"),
@@ -295,7 +296,9 @@ def run_capture(file: Path | None, out: Path, *, windows: int = 1, frames: int =
         cap = FrameCapture(app).start()
         state: dict = {}
         for i in range(frames):
-            _scenario_step(scenario, app, i, frames, state)
+            # input arrives inside the frame (as GLFW callbacks do during polling), so what it
+            # causes nests in that frame's slice
+            app.post(lambda i=i: _scenario_step(scenario, app, i, frames, state))
             app.frame()
         cap.stop()
         return cap.write(out, scenario=scenario, document=str(file) if file else f"generated ({objects} objects)",
