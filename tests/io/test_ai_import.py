@@ -196,3 +196,11 @@ def test_page_contents_split_over_several_streams_are_read_as_one(tmp_path):
     p = tmp_path / "arr.ai"
     pdf.save(p)
     assert import_ai(p).doc.counts()["path"] == 2
+
+
+def test_file_size_ceiling_is_a_clear_error(tmp_path):
+    from wiretuner_gl.errors import FileAccessDenied
+    from wiretuner_gl.io.guard import FileGuard
+
+    with pytest.raises(FileAccessDenied, match=r"xo-logo\.ai: \d+ bytes is over the 1000-byte limit"):
+        import_ai(AI / "xo-logo.ai", FileGuard(root=AI, max_bytes=1000))
