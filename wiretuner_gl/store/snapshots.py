@@ -21,6 +21,7 @@ import hashlib
 import json
 import sqlite3
 import struct
+import sys
 import threading
 import time
 
@@ -332,7 +333,10 @@ class Snapshotter:
         self.session = session
         self.every_events = int(every_events or store.setting("snapshot_every_events", DEFAULT_EVERY_EVENTS))
         self.every_seconds = float(every_seconds or store.setting("snapshot_every_seconds", DEFAULT_EVERY_SECONDS))
-        self.mode = mode or store.setting("snapshot_worker", "process")
+        # a frozen (PyInstaller) build re-runs its entry point in a spawned child unless the entry
+        # point calls multiprocessing.freeze_support(): there the thread is the safe default
+        default = "thread" if getattr(sys, "frozen", False) else "process"
+        self.mode = mode or store.setting("snapshot_worker", default)
         if self.mode not in ("process", "thread"):
             self.mode = "process"
         self.writer: SnapshotWriter | None = None
