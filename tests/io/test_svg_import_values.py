@@ -274,3 +274,10 @@ def test_markers_are_drawn_as_groups_beside_the_path_oriented_along_it():
     angle = math.degrees(math.atan2(end.transform[1], end.transform[0]))
     assert abs(angle - math.degrees(math.atan2(120, 80))) < 1e-6
     assert r.report.counts["marker (applied to geometry)"] == 1
+
+
+def test_illustrator_svg_export_takes_the_drawing_branch_of_its_switch():
+    r = import_svg(FIX / "structure__illustrator_export.svg")
+    (o,) = leaves(r.doc)
+    assert isinstance(o, Shape) and isinstance(o.style.fill, LinearGradient) and o.style.stroke.miter_limit == 10.0
+    assert r.report.warnings == []
