@@ -7,6 +7,7 @@ import sys
 
 from ..io.guard import FileGuard
 from ..store import DocumentSession, EventStore
+from ..store.file import DOCUMENT_MAX_BYTES  # a long history is large: the document ceiling, not the import one
 
 
 def emit_json(obj) -> None:
@@ -15,9 +16,9 @@ def emit_json(obj) -> None:
 
 def open_document(path: str) -> DocumentSession:
     """A read-only session on a .wiretuner file (after the file guard's checks)."""
-    return DocumentSession.open(FileGuard().check(path), read_only=True)
+    return DocumentSession.open(FileGuard(max_bytes=DOCUMENT_MAX_BYTES).check(path), read_only=True)
 
 
 def open_store(path: str) -> EventStore:
     """The raw event store, read-only, without loading the document (verify, history)."""
-    return EventStore.open(FileGuard().check(path), read_only=True)
+    return EventStore.open(FileGuard(max_bytes=DOCUMENT_MAX_BYTES).check(path), read_only=True)
