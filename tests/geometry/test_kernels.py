@@ -172,6 +172,41 @@ def test_fill_triangles_cover_exactly_the_inside_once(polys, evenodd, seed):
             assert count == (1 if inside else 0), (x, y, inside, count)
 
 
+coord = st.floats(-1e3, 1e3, allow_nan=False).map(lambda v: round(v, 6))  # document-like values
+
+
+@settings(max_examples=25)
+@given(
+    polys=st.lists(st.lists(st.tuples(coord, coord), min_size=3, max_size=8), min_size=1, max_size=2),
+    evenodd=st.booleans(),
+)
+def test_fill_area_matches_sampled_winding_for_arbitrary_float_polygons(polys, evenodd):
+    """Float coordinates with near-crossings: no overlaps, and the area agrees with a grid
+    sample of the winding rule within the grid's resolution."""
+    pts, rs = rings(*polys)
+    tris = tessellate_fill(pts, rs, EVENODD if evenodd else NONZERO)
+    assert np.isfinite(tris).all()
+    area = triangles_area(tris)
+    assert area == pytest.approx(union_area(tris), rel=1e-6, abs=1e-3)  # no overlaps
+    x0, y0 = pts.min(axis=0)
+    x1, y1 = pts.max(axis=0)
+    k = 20
+    if x1 - x0 < 1e-3 or y1 - y0 < 1e-3:
+        assert area < 1e-3 * 2e3
+        return
+    hits = 0
+    for i in range(k):
+        for j in range(k):
+            x = x0 + (i + 0.5) * (x1 - x0) / k
+            y = y0 + (j + 0.5) * (y1 - y0) / k
+            hits += point_in_fill(pts, rs, x, y, evenodd)
+    cell = (x1 - x0) * (y1 - y0) / (k * k)
+    perimeter = sum(float(np.hypot(*np.diff(np.vstack([p, p[:1]]).astype(float), axis=0).T).sum()) for p in map(np.array, polys))
+    # grid sampling error is bounded by the cells the outline passes through
+    slack = perimeter * 2 * max((x1 - x0) / k, (y1 - y0) / k) + 4 * cell
+    assert abs(hits * cell - area) <= slack
+
+
 # ---------------------------------------------------------------- strokes
 SQUARE_RING = ring([(0, 0), (10, 0), (10, 10), (0, 10)])
 
