@@ -203,3 +203,12 @@ def test_incremental_sync_after_edits_renders_like_a_fresh_renderer(ctx):
             assert np.array_equal(ours, fresh)
     finally:
         r.release()
+
+
+def test_blending_is_on_srgb_values_as_svg_specifies(ctx):
+    # SVG (and resvg, browsers) composite sRGB-encoded values: 50% black over white is 128,
+    # not the 188 a linear-light blend would give
+    b = B()
+    b.shape(RectGeom(0, 0, 160, 160), fill(Color(0, 0, 0), 0.5))
+    img = render_document(b.doc(), 16, 16, background=Color(1, 1, 1))
+    assert tuple(img[8, 8][:3]) == pytest.approx((128, 128, 128), abs=1)
