@@ -233,3 +233,20 @@ def test_snapshots_continue_on_a_thread_when_the_worker_process_dies(tmp_path):
     with EventStore.open(path, read_only=True) as store:
         assert load(store).doc.state_hash() == final
         assert all(x["hash_ok"] for x in snapshot_summaries(store))
+
+
+def test_inspect_checks_old_snapshots_for_damage_and_recent_ones_in_full(tmp_path):
+    path = tmp_path / "many.wiretuner"
+    store, doc = _file_with_snapshots(path, seed=17, steps=260, every=10)
+    with store:
+        seqs = [s["seq"] for s in snapshot_summaries(store, check=False)]
+        assert len(seqs) > 25
+        _damage_chunk_of(store, seqs[2])
+        store.conn.execute("UPDATE snapshots SET state_hash = ? WHERE seq = ?", ("1" * 64, seqs[3]))
+    default = {s["seq"]: s for s in json.loads(wt("inspect", path, "--json").stdout)["snapshots"]}
+    assert default[seqs[2]]["hash_ok"] is False and default[seqs[2]]["checked"] == "integrity"
+    assert default[seqs[3]]["hash_ok"] is None and default[seqs[3]]["checked"] == "integrity"
+    assert all(default[s]["hash_ok"] is True and default[s]["checked"] == "state hash" for s in seqs[-20:])
+    full = {s["seq"]: s for s in json.loads(wt("inspect", path, "--json", "--all-snapshots").stdout)["snapshots"]}
+    assert full[seqs[2]]["hash_ok"] is False and full[seqs[3]]["hash_ok"] is False
+    assert sum(1 for s in full.values() if s["hash_ok"] is False) == 2
