@@ -86,3 +86,44 @@ def test_capture_of_a_corpus_svg_pans_without_touching_the_source_and_compares(t
 def test_capture_of_a_missing_file_fails_with_one_line(tmp_path):
     res = _capture(tmp_path / "x", str(tmp_path / "missing.wiretuner"), "--frames", "2")
     assert res.returncode == 2 and res.stderr.strip().count("\n") == 0 and "missing.wiretuner: no such file" in res.stderr
+
+
+OVERLAY_SNIPPET = r"""
+import sys
+from pathlib import Path
+from wiretuner_gl.app.capture import start_xvfb, toggle
+xvfb = start_xvfb()
+from imgui_bundle import imgui
+import glfw
+from wiretuner_gl.app.app import App
+from wiretuner_gl.store.session import DocumentSession
+glfw.init()
+for k, v in ((glfw.CONTEXT_VERSION_MAJOR, 3), (glfw.CONTEXT_VERSION_MINOR, 3),
+             (glfw.OPENGL_PROFILE, glfw.OPENGL_CORE_PROFILE), (glfw.OPENGL_FORWARD_COMPAT, True)):
+    glfw.window_hint(k, v)
+app = App(DocumentSession.create(Path(sys.argv[1])), title="t", size=(800, 600))
+app.show_perf = True
+app.frame()
+print(toggle(app))
+for _ in range(6):
+    app.frame()
+print(toggle(app))
+assert "frame" not in app.__dict__ and "_draw_window" not in app.__dict__  # instrumentation removed
+app.close()
+glfw.terminate()
+xvfb.terminate()
+"""
+
+
+def test_overlay_toggle_starts_and_stops_a_capture_into_the_capture_folder(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["WIRETUNER_CAPTURE_DIR"] = str(tmp_path / "captures")
+    res = subprocess.run([sys.executable, "-c", OVERLAY_SNIPPET, str(tmp_path / "d.wiretuner")], capture_output=True,
+                         text=True, env=env, cwd=REPO, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    lines = res.stdout.strip().splitlines()
+    assert lines[0] == "capturing frames…" and lines[1].startswith("capture: 6 frames, p95 ")
+    (out,) = (tmp_path / "captures").iterdir()
+    assert {p.name for p in out.iterdir()} == {"trace.json", "frames.csv", "summary.json", "frames.png"}
+    assert validate(json.loads((out / "trace.json").read_text())) == []
+    assert json.loads((out / "summary.json").read_text())["frames"] == 6
