@@ -12,6 +12,7 @@ worker exits when the pipe closes (the editor closed the document, or died).
 
 from __future__ import annotations
 
+import gc
 import traceback
 
 
@@ -20,6 +21,9 @@ def worker_main(path: str, conn) -> None:
     from .loader import replay
     from .snapshots import SnapshotWriter, newest_valid
 
+    # This process holds one document and caches of immutable, acyclic values; cyclic-GC passes
+    # over them (triggered by every burst of allocation) would cost more than the snapshots.
+    gc.disable()
     store = EventStore.open(path)
     try:
         writer = SnapshotWriter(store)
@@ -55,6 +59,7 @@ def worker_main(path: str, conn) -> None:
                     raise RuntimeError(f"log ends at {seq}, not {target}")
                 conn.send(writer.write(doc, seq, undo=undo))
             except Exception as exc:  # reported to the editor; the worker keeps serving
+                gc.collect()  # (tracebacks are cyclic)
                 conn.send({"error": f"snapshot at {target}: {type(exc).__name__}: {exc}",
                            "trace": traceback.format_exc(limit=3)})
     finally:

@@ -69,9 +69,45 @@ def _jstr(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-def encode_node(node, anchors: dict | None = None) -> bytes:
-    """The chunk for one node (`anchors`: a cache id -> _anchor_entry, reused across snapshots)."""
+def _subpaths_part(subpaths, anchors: dict) -> tuple:
+    """(subpaths, JSON tail of the path's chunk meta, packed anchor floats, canonical subpaths JSON).
+
+    Cached by the identity of the subpaths tuple: a move or restyle of a path keeps its subpaths,
+    so re-encoding the path then formats only its few other fields."""
+    counts, closed, keys, kinds, rows, subs = [], [], [], [], [], []
+    for sp in subpaths:
+        counts.append(len(sp.anchors))
+        closed.append(sp.closed)
+        parts = []
+        for a in sp.anchors:
+            keys.append(a.key)
+            kinds.append(_KIND_CHAR[a.kind])
+            e = anchors.get(id(a))
+            if e is None or e[0] is not a:
+                e = anchors[id(a)] = _anchor_entry(a)
+            rows.append(e[1])
+            parts.append(e[2])
+        subs.append(b'{"anchors":[' + b",".join(parts) + (b'],"closed":true}' if sp.closed else b'],"closed":false}'))
+    tail = _dumps([counts, closed, keys, "".join(kinds)])[1:-1]
+    return subpaths, tail, b"".join(rows), b'"subpaths":[' + b",".join(subs) + b"]"
+
+
+def _cached_subpaths(node: Path, anchors: dict, subs: dict) -> tuple:
+    e = subs.get(id(node.subpaths))
+    if e is None or e[0] is not node.subpaths:
+        e = subs[id(node.subpaths)] = _subpaths_part(node.subpaths, anchors)
+    return e
+
+
+def encode_node(node, anchors: dict | None = None, subs: dict | None = None) -> bytes:
+    """The chunk for one node (`anchors`, `subs`: caches reused across snapshots, see NodeEncoder)."""
     floats = b""
+    if isinstance(node, Path) and subs is not None:
+        _, tail, floats, _ = _cached_subpaths(node, anchors, subs)
+        head = _dumps(["p", node.id, node.parent, node.order, node.name, node.fill_rule, _style_text(node.style),
+                       [float(v) for v in node.transform], node.visible, node.locked])
+        m = head[:-1] + b"," + tail + b"]"  # JSON lists compose: the same bytes as one dump of the whole list
+        return _HDR.pack(len(m), len(floats)) + m + floats
     if isinstance(node, Path):
         counts, closed, keys, kinds, rows = [], [], [], [], []
         for sp in node.subpaths:
@@ -253,21 +289,13 @@ def chunk_hash(chunk: bytes) -> bytes:
     return hashlib.sha256(chunk).digest()[:16]
 
 
-def path_fragment(node: Path, anchors: dict) -> bytes:
+def path_fragment(node: Path, anchors: dict, subs: dict | None = None) -> bytes:
     """fragment(node) for a path, assembled from cached anchor fragments (anchors are shared
     between versions of a path, so an edit re-formats only the anchors it replaced)."""
     base = canonical_json(encode(replace(node, subpaths=()))).encode("utf-8")
-    subs = []
-    for sp in node.subpaths:
-        parts = []
-        for a in sp.anchors:
-            e = anchors.get(id(a))
-            if e is None or e[0] is not a:
-                e = anchors[id(a)] = _anchor_entry(a)
-            parts.append(e[2])
-        subs.append(b'{"anchors":[' + b",".join(parts) + (b'],"closed":true}' if sp.closed else b'],"closed":false}'))
+    part = _cached_subpaths(node, anchors, {} if subs is None else subs)[3]
     # `"subpaths":[]` can only be the key: inside JSON strings every quote is escaped
-    return base.replace(b'"subpaths":[]', b'"subpaths":[' + b",".join(subs) + b"]", 1)
+    return base.replace(b'"subpaths":[]', part, 1)
 
 
 class NodeEncoder:
@@ -280,12 +308,13 @@ class NodeEncoder:
     def __init__(self, yield_every: int = 0):
         self._cache: dict[int, tuple] = {}
         self._anchors: dict[int, tuple] = {}
+        self._subs: dict[int, tuple] = {}  # id(subpaths tuple) -> _subpaths_part
         self._live_anchors = 0
         self.yield_every = yield_every
 
     def entries(self, doc: Document) -> tuple[list[tuple], tuple[int, int, int]]:
         """(node, chunk, chunk hash, fragment) for every node in canonical order, and section sizes."""
-        cache, anchors = self._cache, self._anchors
+        cache, anchors, subs = self._cache, self._anchors, self._subs
         new: dict[int, tuple] = {}
         out = []
         sizes = []
@@ -299,8 +328,12 @@ class NodeEncoder:
                 node = table[k]
                 e = cache.get(id(node))
                 if e is None or e[0] is not node:
-                    c = encode_node(node, anchors)
-                    e = (node, c, chunk_hash(c), path_fragment(node, anchors) if type(node) is Path else fragment(node))
+                    if type(node) is Path:
+                        c = encode_node(node, anchors, subs)
+                        e = (node, c, chunk_hash(c), path_fragment(node, anchors, subs))
+                    else:
+                        c = encode_node(node)
+                        e = (node, c, chunk_hash(c), fragment(node))
                 new[id(node)] = e
                 out.append(e)
                 if ye and clock() >= next_yield:  # about every millisecond of work
@@ -312,6 +345,8 @@ class NodeEncoder:
                     if id(a) in anchors and anchors[id(a)][0] is a}
             self._anchors = live
             self._live_anchors = len(live)
+            self._subs = {id(e[0].subpaths): subs[id(e[0].subpaths)] for e in out
+                          if type(e[0]) is Path and id(e[0].subpaths) in subs and subs[id(e[0].subpaths)][0] is e[0].subpaths}
         return out, tuple(sizes)
 
     def state_hash(self, doc: Document) -> str:
