@@ -118,27 +118,25 @@ class ColumnarReplayer:
     def geometric(self, seqs: Sequence[int], targets: Sequence[str], vals: np.ndarray) -> None:
         """Apply a run of geometric events (vals: n x 10 float64 gval rows) in order."""
         get = self.slot_of.get
-        slots = [get(t, -1) for t in targets]
-        if -1 in slots:
-            for i, s in enumerate(slots):
-                if s == -1:
-                    t = targets[i]
-                    s = get(t, -1)
-                    if s == -1:
-                        try:
-                            s = self._resolve(t, int(vals[i, 0]))
-                        except ReducerError as exc:
-                            self._apply_prefix(slots[:i], vals[:i], seqs)
-                            raise ReplayFailed(seqs[i], _KIND_NAME.get(int(vals[i, 0]), "?"), str(exc)) from None
-                    slots[i] = s
+        slots = np.asarray([get(t, -1) for t in targets], np.int64)
+        for i in np.flatnonzero(slots < 0).tolist():  # targets seen for the first time, in order
+            t = targets[i]
+            s = get(t, -1)
+            if s == -1:
+                try:
+                    s = self._resolve(t, int(vals[i, 0]))
+                except ReducerError as exc:
+                    self._apply_prefix(slots[:i], vals[:i], seqs)
+                    raise ReplayFailed(seqs[i], _KIND_NAME.get(int(vals[i, 0]), "?"), str(exc)) from None
+            slots[i] = s
         self._apply_prefix(slots, vals, seqs)
 
     def _apply_prefix(self, slots, vals, seqs) -> None:
-        if not slots:
+        if not len(slots):
             return
         k = self._k or _kernels()
         self._k = k
-        bad = k.scatter_batch(np.asarray(slots, np.int64), vals, self.cols, self.dirty,
+        bad = k.scatter_batch(slots, vals, self.cols, self.dirty,
                               _OFFSETS, _WIDTHS, _GROUPS, self.slot_group)
         if bad >= 0:
             raise ReplayFailed(seqs[bad], "?", f"geometric columns of event {seqs[bad]} do not match its target")
