@@ -104,14 +104,19 @@ class FrameCapture:
         tr = self.tracer
 
         def per_window(win, *args, **kw):
+            # a window with nothing new to show returns at once: only real work becomes a slice
+            # (canvas: update() reported a change; window: it drew a frame, counting down redraw_frames)
             t = tr.now_us()
+            before = win.redraw_frames
+            result = None
             try:
-                return original(win, *args, **kw)
+                result = original(win, *args, **kw)
+                return result
             finally:
                 dur = tr.now_us() - t
-                if dur > 20.0:  # a window with nothing new returns at once: no slice for it
+                if (result if label == "canvas" else win.redraw_frames != before):
                     tr.add_slice(f"{label} {win.wid} ({win.kind})", "render", t, dur, {"window": win.wid})
-                self._windows[win.wid] = self._windows.get(win.wid, 0.0) + dur / 1000
+                    self._windows[win.wid] = self._windows.get(win.wid, 0.0) + dur / 1000
 
         setattr(app, attr, per_window)
         return lambda: app.__dict__.pop(attr, None)
