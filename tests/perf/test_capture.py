@@ -127,3 +127,13 @@ def test_overlay_toggle_starts_and_stops_a_capture_into_the_capture_folder(tmp_p
     assert {p.name for p in out.iterdir()} == {"trace.json", "frames.csv", "summary.json", "frames.png"}
     assert validate(json.loads((out / "trace.json").read_text())) == []
     assert json.loads((out / "summary.json").read_text())["frames"] == 6
+
+
+def test_summary_lists_each_window_that_drew(tmp_path):
+    out = tmp_path / "pan"
+    res = _capture(out, "--windows", "2", "--frames", "6", "--scenario", "pan", "--objects", "100")
+    assert res.returncode == 0, res.stderr[-2000:]
+    s = json.loads((out / "summary.json").read_text())
+    assert s["windows"] == 2
+    # the pan is in the last window: it draws every frame; the main window only when its status changes
+    assert s["per_window"]["1"]["frames_drawn"] == 6 and s["per_window"]["1"]["p50_ms"] > 0

@@ -90,7 +90,7 @@ def test_summary_percentiles_one_percent_low_and_frames_over_budget():
     assert s["fps_1pct_low"] == 20.0  # the slowest 1% is the single 50 ms frame
     assert s["frames_over_16_67ms"] == 5
     assert s["cpu_share"] == 0.25
-    assert s["windows"]["0"]["frames_drawn"] == 100
+    assert s["per_window"]["0"]["frames_drawn"] == 100
 
 
 def test_frames_csv_has_one_row_per_frame_with_window_columns_and_dropped_flag(tmp_path):

@@ -61,7 +61,7 @@ def summarize(frames: list[FrameRecord]) -> dict:
         "fps_1pct_low": _r(1000.0 / max(float(worst.mean()), 1e-9)),  # FPS over the slowest 1% of frames
         "frames_over_16_67ms": int((wall > FRAME_BUDGET_MS).sum()),
         "cpu_share": _r(float(cpu.sum()) / max(total, 1e-9)),  # main-thread CPU / wall, whole capture
-        "windows": per_window,
+        "per_window": per_window,
     }
 
 
