@@ -126,8 +126,10 @@ def arc_to_cubics(x0, y0, rx, ry, phi_deg, large_arc, sweep, x1, y1):
 def _flatten_into(anchors, a0, a1, is_closed, tol, pts, corner, n):
     """Append one subpath's ring to pts/corner from index n; returns (pts, corner, n)."""
     m = a1 - a0
-    pts = grow2(pts, n + 1)
-    corner = grow1(corner, n + 1)
+    # capacity checked here: a call that passes an array costs atomic reference counting
+    if n + 1 > pts.shape[0]:
+        pts = grow2(pts, n + 1)
+        corner = grow1(corner, n + 1)
     pts[n, 0] = anchors[a0, 0]
     pts[n, 1] = anchors[a0, 1]
     corner[n] = 1
@@ -151,8 +153,9 @@ def _flatten_into(anchors, a0, a1, is_closed, tol, pts, corner, n):
             k = cubic_segments(x0, y0, x1, y1, x2, y2, x3, y3, tol)
         # the closing segment's end is the ring's first point: not repeated
         stop = k - 1 if last else k
-        pts = grow2(pts, n + stop)
-        corner = grow1(corner, n + stop)
+        if n + stop > pts.shape[0]:
+            pts = grow2(pts, n + stop)
+            corner = grow1(corner, n + stop)
         for j in range(1, stop + 1):
             t = j / k
             u = 1.0 - t

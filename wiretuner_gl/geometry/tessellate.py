@@ -4,9 +4,20 @@ Why hand-written: mapbox-earcut triangulates simple polygons with holes only, an
 sweep tessellators (libtess, lyon) are not available for numba. This is the plain, robust
 trapezoidation: cut the plane into horizontal slabs at every vertex y and at every edge
 crossing, order the edges crossing each slab, walk the winding number left to right and emit
-one trapezoid per inside span. Trapezoids in a slab share exact corner coordinates with their
-neighbours (each corner is one edge evaluated at one slab y), so the mesh is watertight and
-never overlaps itself: a translucent fill blends each pixel once.
+one trapezoid per inside span. Trapezoids share exact corner coordinates with their
+neighbours (each corner is one edge evaluated at one slab y, or the edge's own end point), so
+the mesh never overlaps itself: a translucent fill blends each pixel once.
+
+The sweep runs over monotone chains (runs of edges going the same way in y), so only chain
+ends need sorting, and it is incremental: at a vertex where a chain just moves on to its next
+edge (most vertices) only the trapezoids beside that chain are cut and only its two neighbour
+pairs are tested for a crossing; the active list is re-sorted and the winding re-walked only
+where a chain starts or ends or two chains cross.
+
+Why one long kernel with scalar helpers: every numba call that passes an array, and every row
+view, costs atomic reference counting (about as much as the whole work of a vertex here), so
+the sweep keeps its state in two scratch tables indexed in place and queues the trapezoids it
+cuts, writing them out at one place per event.
 
 Input: points (P, 2) and ring_start (R+1); every ring is implicitly closed.
 rule: 0 nonzero, 1 evenodd. Output: triangles (3T, 2).
@@ -17,48 +28,81 @@ from numba import njit
 
 from ._buffers import grow2
 
-
-@njit(cache=True)
-def _edges(points, ring_start, e):
-    """Non-horizontal edges into scratch e (rows >= points): x_top, y_top, x_bot, y_bot, dir, dx/dy."""
-    k = 0
-    for r in range(ring_start.shape[0] - 1):
-        a = ring_start[r]
-        b = ring_start[r + 1]
-        if b - a < 2:
-            continue
-        for i in range(a, b):
-            j = i + 1 if i + 1 < b else a
-            x0 = points[i, 0]
-            y0 = points[i, 1]
-            x1 = points[j, 0]
-            y1 = points[j, 1]
-            if y0 == y1 or not (np.isfinite(x0) and np.isfinite(y0) and np.isfinite(x1) and np.isfinite(y1)):
-                continue
-            if y0 < y1:
-                e[k, 0] = x0
-                e[k, 1] = y0
-                e[k, 2] = x1
-                e[k, 3] = y1
-                e[k, 4] = 1.0
-            else:
-                e[k, 0] = x1
-                e[k, 1] = y1
-                e[k, 2] = x0
-                e[k, 3] = y0
-                e[k, 4] = -1.0
-            e[k, 5] = (e[k, 2] - e[k, 0]) / (e[k, 3] - e[k, 1])
-            k += 1
-    return e[:k]
+# rows of the integer scratch, per chain unless noted
+_CS = 0  # first vertex of the chain in the vertex table
+_CE = 1  # its last vertex
+_DIR = 2  # +1 when the ring runs down along it, -1 up
+_ORDER = 3  # per rank: chains by top y
+_CUR = 4  # its current edge (edge k runs from vertex k to k + 1)
+_ACT = 5  # per slot: the active chains, left to right
+_ADV = 6  # per slot: slots whose chain moved to its next edge at this event
+_RSPAN = 7  # the left chain of the span this chain bounds on the right, or -1
+_TR_R = 8  # the open trapezoid with this chain on its left: its right chain, or -1
+_TR_KL = 9  # ... its left and right edges
+_TR_KR = 10
+_LEFTS = 11  # per index: chains with an open trapezoid
+_SEEN = 12
+_NI = 13
+# rows of the float scratch, per chain unless noted
+_CTOP = 0  # top y of the chain
+_EYB = 1  # bottom y of its current edge
+_XT = 2  # per slot: x at the event
+_XS = 3  # per slot: dx/dy there
+_PYC = 4  # per slot: where the chain crosses its right neighbour (inf: not within their edges)
+_TR_Y = 5  # open trapezoid: top y and top corners
+_TR_XL = 6
+_TR_XR = 7
+_NF = 8
 
 
 @njit(cache=True)
-def _x_at(e, i, y):
-    if y <= e[i, 1]:
-        return e[i, 0]
-    if y >= e[i, 3]:
-        return e[i, 2]
-    return e[i, 0] + (y - e[i, 1]) * e[i, 5]  # a multiply, not a divide, per evaluation
+def _work(npoints):
+    """Scratch for the sweep, allocated once per call however many fills it does: integer and
+    float tables per chain, the vertex table (x, y, dx/dy) and the queue of cut trapezoids."""
+    m = max(npoints, 1) + 2
+    return (
+        np.empty((_NI, m), dtype=np.int64),
+        np.empty((_NF, m)),
+        np.empty((3, 2 * m)),
+        np.empty((2, 2 * m), dtype=np.int64),
+        np.empty((4, 2 * m)),
+    )
+
+
+@njit(cache=True)
+def _sign(x0, y0, x1, y1):
+    """+1 if the edge goes down (y grows), -1 up, 0 horizontal or not finite."""
+    if not (np.isfinite(x0) and np.isfinite(y0) and np.isfinite(x1) and np.isfinite(y1)):
+        return 0
+    if y1 > y0:
+        return 1
+    if y1 < y0:
+        return -1
+    return 0
+
+
+@njit(cache=True)
+def _lerp(x0, y0, x1, y1, s, y):
+    """x of the edge (x0, y0)-(x1, y1) with dx/dy s at y; its exact end points at and beyond its ends."""
+    if y <= y0:
+        return x0
+    if y >= y1:
+        return x1
+    return x0 + (y - y0) * s  # a multiply, not a divide, per evaluation
+
+
+@njit(cache=True)
+def _cross(ax0, ay0, ax1, ay1, sa, bx0, by0, bx1, by1, sb, y, eps):
+    """Where edge b (right of edge a at y) crosses to the left of a, within both edges; inf if not."""
+    ymax = min(ay1, by1)
+    d1 = _lerp(bx0, by0, bx1, by1, sb, ymax) - _lerp(ax0, ay0, ax1, ay1, sa, ymax)
+    if d1 >= -eps:
+        return np.inf
+    d0 = _lerp(bx0, by0, bx1, by1, sb, y) - _lerp(ax0, ay0, ax1, ay1, sa, y)
+    yc = y + (ymax - y) * d0 / (d0 - d1) if d0 > 0 else y
+    if yc <= y + eps:
+        yc = min(ymax, y + max(eps, (ymax - y) * 1e-6))
+    return yc
 
 
 @njit(cache=True)
@@ -69,230 +113,379 @@ def _inside(w, rule):
 
 
 @njit(cache=True)
-def _unique_sorted(a):
-    k = 0
-    for i in range(a.shape[0]):
-        if k == 0 or a[i] != a[k - 1]:
-            a[k] = a[i]
-            k += 1
-    return a[:k]
-
-
-@njit(cache=True)
-def _emit(out, n, e, l, r, ya, xla, xra, yb):
-    """The trapezoid between edges l and r from ya (corners xla, xra) down to yb; `out` has room."""
-    xlb = _x_at(e, l, yb)
-    xrb = _x_at(e, r, yb)
-    if yb > ya and (xra > xla or xrb > xlb):
-        if xra > xla:  # upper triangle (absent when the trapezoid's top is a point)
-            out[n, 0] = xla
-            out[n, 1] = ya
-            out[n + 1, 0] = xra
-            out[n + 1, 1] = ya
-            out[n + 2, 0] = xrb
-            out[n + 2, 1] = yb
-            n += 3
-            if xrb > xlb:
-                out[n, 0] = xla
-                out[n, 1] = ya
-                out[n + 1, 0] = xrb
-                out[n + 1, 1] = yb
-                out[n + 2, 0] = xlb
-                out[n + 2, 1] = yb
-                n += 3
-        else:
-            out[n, 0] = xla
-            out[n, 1] = ya
-            out[n + 1, 0] = xrb
-            out[n + 1, 1] = yb
-            out[n + 2, 0] = xlb
-            out[n + 2, 1] = yb
-            n += 3
-    return n
-
-
-@njit(cache=True)
 def tessellate_fill(points, ring_start, rule):
-    out = np.empty((max(64, points.shape[0] * 3), 2))
-    wi, wf, we = _work(points.shape[0])
-    out, n = _tessellate_into(points, ring_start, rule, out, 0, wi, wf, we)
-    return out[:n].copy()
-
-
-@njit(cache=True)
-def _work(npoints):
-    """Scratch arrays for the sweep, allocated once per call however many fills it does."""
-    m = max(npoints, 1)
-    return np.empty((5, m), dtype=np.int64), np.empty((5, m)), np.empty((m, 6))
+    lo = np.zeros(1, dtype=np.int64)
+    hi = np.empty(1, dtype=np.int64)
+    hi[0] = ring_start.shape[0] - 1
+    rules = np.empty(1, dtype=np.int64)
+    rules[0] = rule
+    return tessellate_many(points, ring_start, lo, hi, rules)[0]
 
 
 @njit(cache=True)
 def tessellate_many(points, ring_start, ring_lo, ring_hi, rules):
     """Tessellate many fills in one call: fill p is rings ring_lo[p]:ring_hi[p] under rules[p].
     Returns (triangles, path_tri): fill p owns triangles[path_tri[p]:path_tri[p+1]]."""
-    npaths = ring_lo.shape[0]
     out = np.empty((max(64, points.shape[0] * 3), 2))
-    path_tri = np.empty(npaths + 1, dtype=np.int64)
-    wi, wf, we = _work(points.shape[0])
-    n = 0
-    for p in range(npaths):
-        path_tri[p] = n
-        r0 = ring_lo[p]
-        r1 = ring_hi[p]
-        if r1 > r0:
-            out, n = _tessellate_into(points, ring_start[r0 : r1 + 1], rules[p], out, n, wi, wf, we)
-    path_tri[npaths] = n
+    path_tri = np.empty(ring_lo.shape[0] + 1, dtype=np.int64)
+    out, n = _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri)
     return out[:n].copy(), path_tri
 
 
 @njit(cache=True)
-def _tessellate_into(points, ring_start, rule, out, n, wi, wf, we):
-    """Append the fill's trapezoids (as triangles) to out from row n; returns (out, n).
-    wi, wf: scratch from _work, at least as long as the fill has points."""
-    e = _edges(points, ring_start, we)
-    ne = e.shape[0]
-    if ne == 0:
-        return out, n
-    # numba's quicksort is several times faster than its mergesort; stability is not needed
-    order = np.argsort(e[:, 1])
-    scale = 1.0
-    for i in range(ne):
-        scale = max(scale, abs(e[i, 0]), abs(e[i, 1]), abs(e[i, 2]), abs(e[i, 3]))
-    eps = scale * 1e-12
-    active = wi[0]
-    xt = wf[0]
-    xb = wf[1]
-    # open trapezoids, by left edge: right edge (-1: none), top y, top corners; merged
-    # downwards while the same two edges bound a span, so a convex shape is a few triangles
-    open_r = wi[1]
-    seen = wi[2]
-    lefts = wi[3]
-    dirs = wi[4]
-    for i in range(ne):
-        open_r[i] = -1
-        seen[i] = 0
-        dirs[i] = 1 if e[i, 4] > 0 else -1
-    open_y = wf[2]
-    open_xl = wf[3]
-    open_xr = wf[4]
-    nl = 0
-    stamp = 0
-    na = 0
-    nxt = 0
-    y0 = e[order[0], 1]
-    ya = y0
-    # sweep from event to event: an edge starts or an active edge ends (no sorted list of ys)
-    while True:
-        # drop edges ending here, add edges starting here; the slab ends at the nearest end
-        # of an active edge or start of the next one
-        yb = np.inf
-        k = 0
-        for i in range(na):
-            yend = e[active[i], 3]
-            if yend > ya:
-                active[k] = active[i]
-                k += 1
-                if yend < yb:
-                    yb = yend
-        na = k
-        while nxt < ne and e[order[nxt], 1] <= ya:
-            yend = e[order[nxt], 3]
-            if yend > ya:
-                active[na] = order[nxt]
-                na += 1
-                if yend < yb:
-                    yb = yend
-            nxt += 1
-        if na == 0:
-            # a gap (or the end): close what is open here, not after the gap
-            out = grow2(out, n + 6 * (nl + 1))
-            for i in range(nl):
-                L = lefts[i]
-                n = _emit(out, n, e, L, open_r[L], open_y[L], open_xl[L], open_xr[L], ya)
-                open_r[L] = -1
-            nl = 0
-            if nxt >= ne:
-                break
-            ya = e[order[nxt], 1]
+def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri):
+    """Every fill's trapezoids (as triangles) into out; returns (out, rows used)."""
+    wi, wf, v, qi, qf = _work(points.shape[0])
+    n = 0
+    npaths = ring_lo.shape[0]
+    for p in range(npaths):
+        path_tri[p] = n
+        rule = rules[p]
+        # monotone chains, each top to bottom in the vertex table, with dx/dy per edge
+        nc = 0
+        nv = 0
+        scale = 1.0
+        for r in range(ring_lo[p], ring_hi[p]):
+            a = ring_start[r]
+            m = ring_start[r + 1] - a
+            if m < 2:
+                continue
+            # start at an edge where the direction changes, so no chain wraps around the ring end
+            i0 = -1
+            prev = _sign(points[a + m - 1, 0], points[a + m - 1, 1], points[a, 0], points[a, 1])
+            for i in range(m):
+                j = a + i + 1 if i + 1 < m else a
+                s = _sign(points[a + i, 0], points[a + i, 1], points[j, 0], points[j, 1])
+                if s != 0 and s != prev:
+                    i0 = i
+                    break
+                prev = s
+            if i0 < 0:
+                continue
+            run = 0
+            for t in range(m + 1):
+                i = i0 + t
+                if i >= m:
+                    i -= m
+                j = i + 1 if i + 1 < m else 0
+                s = 0
+                if t < m:
+                    s = _sign(points[a + i, 0], points[a + i, 1], points[a + j, 0], points[a + j, 1])
+                if s != run:
+                    if run != 0:  # finish the chain: top to bottom, slopes, top y
+                        c0 = wi[_CS, nc]
+                        if run < 0:
+                            lo = c0
+                            hi = nv - 1
+                            while lo < hi:
+                                tx = v[0, lo]
+                                ty = v[1, lo]
+                                v[0, lo] = v[0, hi]
+                                v[1, lo] = v[1, hi]
+                                v[0, hi] = tx
+                                v[1, hi] = ty
+                                lo += 1
+                                hi -= 1
+                        for k in range(c0, nv - 1):
+                            v[2, k] = (v[0, k + 1] - v[0, k]) / (v[1, k + 1] - v[1, k])
+                        wi[_CE, nc] = nv - 1
+                        wi[_DIR, nc] = run
+                        wf[_CTOP, nc] = v[1, c0]
+                        nc += 1
+                    if s != 0:
+                        wi[_CS, nc] = nv
+                        v[0, nv] = points[a + i, 0]
+                        v[1, nv] = points[a + i, 1]
+                        scale = max(scale, abs(v[0, nv]), abs(v[1, nv]))
+                        nv += 1
+                    run = s
+                if s != 0:
+                    v[0, nv] = points[a + j, 0]
+                    v[1, nv] = points[a + j, 1]
+                    scale = max(scale, abs(v[0, nv]), abs(v[1, nv]))
+                    nv += 1
+        if nc == 0:
             continue
-        if nxt < ne and e[order[nxt], 1] < yb:
-            yb = e[order[nxt], 1]
-        y0 = ya
-        guard = 0
-        while y0 < yb:
-            guard += 1
-            for i in range(na):
-                xt[i] = _x_at(e, active[i], y0)
-                xb[i] = _x_at(e, active[i], yb)
-            # sort by x at y0, ties by x at yb (insertion sort: the order changes little)
-            for i in range(1, na):
-                a = active[i]
-                t0 = xt[i]
-                t1 = xb[i]
+        eps = scale * 1e-12
+        # chains by top y (few: insertion sort, no allocation)
+        if nc > 24:
+            o = np.argsort(wf[_CTOP, :nc])  # numba's quicksort; stability is not needed
+            for i in range(nc):
+                wi[_ORDER, i] = o[i]
+        else:
+            for i in range(nc):
+                t0 = wf[_CTOP, i]
                 j = i - 1
-                while j >= 0 and (xt[j] > t0 or (xt[j] == t0 and xb[j] > t1)):
-                    active[j + 1] = active[j]
-                    xt[j + 1] = xt[j]
-                    xb[j + 1] = xb[j]
+                while j >= 0 and wf[_CTOP, wi[_ORDER, j]] > t0:
+                    wi[_ORDER, j + 1] = wi[_ORDER, j]
                     j -= 1
-                active[j + 1] = a
-                xt[j + 1] = t0
-                xb[j + 1] = t1
-            # the first crossing inside the slab is between neighbours in this order
-            y1 = yb
+                wi[_ORDER, j + 1] = i
+        for c in range(nc):
+            wi[_TR_R, c] = -1
+            wi[_RSPAN, c] = -1
+            wi[_SEEN, c] = 0
+        # open trapezoids live by the chain on their left (right chain, both edges, top y and
+        # corners), merged downwards while the same two edges bound a span
+        nl = 0
+        stamp = 0
+        na = 0
+        nxt = 0
+        guard = 0
+        crossing = False
+        done = False
+        nq = 0
+        y = wf[_CTOP, wi[_ORDER, 0]]
+        while True:
+            # write out the trapezoids cut at the last event
+            if nq > 0:
+                if n + 6 * nq > out.shape[0]:
+                    out = grow2(out, n + 6 * nq)
+                for q in range(nq):
+                    kl = qi[0, q]
+                    kr = qi[1, q]
+                    ya = qf[0, q]
+                    xla = qf[1, q]
+                    xra = qf[2, q]
+                    yb = qf[3, q]
+                    xlb = _lerp(v[0, kl], v[1, kl], v[0, kl + 1], v[1, kl + 1], v[2, kl], yb)
+                    xrb = _lerp(v[0, kr], v[1, kr], v[0, kr + 1], v[1, kr + 1], v[2, kr], yb)
+                    if yb > ya and (xra > xla or xrb > xlb):
+                        if xra > xla:  # upper triangle (absent when the trapezoid's top is a point)
+                            out[n, 0] = xla
+                            out[n, 1] = ya
+                            out[n + 1, 0] = xra
+                            out[n + 1, 1] = ya
+                            out[n + 2, 0] = xrb
+                            out[n + 2, 1] = yb
+                            n += 3
+                            if xrb > xlb:
+                                out[n, 0] = xla
+                                out[n, 1] = ya
+                                out[n + 1, 0] = xrb
+                                out[n + 1, 1] = yb
+                                out[n + 2, 0] = xlb
+                                out[n + 2, 1] = yb
+                                n += 3
+                        else:
+                            out[n, 0] = xla
+                            out[n, 1] = ya
+                            out[n + 1, 0] = xrb
+                            out[n + 1, 1] = yb
+                            out[n + 2, 0] = xlb
+                            out[n + 2, 1] = yb
+                            n += 3
+                nq = 0
+            if done:
+                break
+            # chains whose edge ends here move on to their next edge (or leave), new ones join
+            full = crossing
+            nadv = 0
+            k = 0
+            for i in range(na):
+                c = wi[_ACT, i]
+                if wf[_EYB, c] <= y:
+                    e = wi[_CUR, c] + 1
+                    if e >= wi[_CE, c]:
+                        full = True
+                        continue
+                    wi[_CUR, c] = e
+                    wf[_EYB, c] = v[1, e + 1]
+                    wi[_ADV, nadv] = k
+                    nadv += 1
+                wi[_ACT, k] = c
+                k += 1
+            na = k
+            while nxt < nc and wf[_CTOP, wi[_ORDER, nxt]] <= y:
+                c = wi[_ORDER, nxt]
+                nxt += 1
+                e = wi[_CS, c]
+                wi[_CUR, c] = e
+                wf[_EYB, c] = v[1, e + 1]
+                wi[_ACT, na] = c
+                na += 1
+                full = True
+            if not crossing:
+                guard = 0
+            if na == 0:
+                # a gap (or the end): close what is open here, not after the gap
+                for i in range(nl):
+                    L = wi[_LEFTS, i]
+                    qi[0, nq] = wi[_TR_KL, L]
+                    qi[1, nq] = wi[_TR_KR, L]
+                    qf[0, nq] = wf[_TR_Y, L]
+                    qf[1, nq] = wf[_TR_XL, L]
+                    qf[2, nq] = wf[_TR_XR, L]
+                    qf[3, nq] = y
+                    nq += 1
+                    wi[_TR_R, L] = -1
+                nl = 0
+                crossing = False
+                if nxt >= nc:
+                    done = True
+                else:
+                    y = wf[_CTOP, wi[_ORDER, nxt]]
+                continue
+            if not full:
+                # are the moved chains still in order with their neighbours? (ties: by slope)
+                for jj in range(nadv):
+                    i = wi[_ADV, jj]
+                    e = wi[_CUR, wi[_ACT, i]]
+                    x = v[0, e]
+                    s = v[2, e]
+                    if i > 0:
+                        o = wi[_CUR, wi[_ACT, i - 1]]
+                        xo = _lerp(v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o], y)
+                        if xo > x or (xo == x and v[2, o] > s):
+                            full = True
+                            break
+                    if i + 1 < na:
+                        o = wi[_CUR, wi[_ACT, i + 1]]
+                        xo = _lerp(v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o], y)
+                        if xo < x or (xo == x and v[2, o] < s):
+                            full = True
+                            break
+            if full:
+                # order the active chains at y (ties by slope: their order just below y)
+                for i in range(na):
+                    e = wi[_CUR, wi[_ACT, i]]
+                    wf[_XT, i] = _lerp(v[0, e], v[1, e], v[0, e + 1], v[1, e + 1], v[2, e], y)
+                    wf[_XS, i] = v[2, e]
+                for i in range(1, na):
+                    c = wi[_ACT, i]
+                    t0 = wf[_XT, i]
+                    t1 = wf[_XS, i]
+                    j = i - 1
+                    while j >= 0 and (wf[_XT, j] > t0 or (wf[_XT, j] == t0 and wf[_XS, j] > t1)):
+                        wi[_ACT, j + 1] = wi[_ACT, j]
+                        wf[_XT, j + 1] = wf[_XT, j]
+                        wf[_XS, j + 1] = wf[_XS, j]
+                        j -= 1
+                    wi[_ACT, j + 1] = c
+                    wf[_XT, j + 1] = t0
+                    wf[_XS, j + 1] = t1
+                for i in range(na):
+                    wi[_RSPAN, wi[_ACT, i]] = -1
+                stamp += 1
+                # walk the winding number; a span whose two edges continue keeps its trapezoid
+                w = 0
+                left = -1
+                now = False
+                for q in range(na):
+                    was = now
+                    w += wi[_DIR, wi[_ACT, q]]
+                    now = (w & 1) != 0 if rule == 1 else w != 0
+                    if now and not was:
+                        left = q
+                    elif was and not now:
+                        L = wi[_ACT, left]
+                        R = wi[_ACT, q]
+                        kl = wi[_CUR, L]
+                        kr = wi[_CUR, R]
+                        if wi[_TR_R, L] != R or wi[_TR_KL, L] != kl or wi[_TR_KR, L] != kr:
+                            if wi[_TR_R, L] >= 0:
+                                qi[0, nq] = wi[_TR_KL, L]
+                                qi[1, nq] = wi[_TR_KR, L]
+                                qf[0, nq] = wf[_TR_Y, L]
+                                qf[1, nq] = wf[_TR_XL, L]
+                                qf[2, nq] = wf[_TR_XR, L]
+                                qf[3, nq] = y
+                                nq += 1
+                            else:
+                                wi[_LEFTS, nl] = L
+                                nl += 1
+                            wi[_TR_R, L] = R
+                            wi[_TR_KL, L] = kl
+                            wi[_TR_KR, L] = kr
+                            wf[_TR_Y, L] = y
+                            wf[_TR_XL, L] = wf[_XT, left]
+                            wf[_TR_XR, L] = wf[_XT, q]
+                        wi[_SEEN, L] = stamp
+                        wi[_RSPAN, R] = L
+                # close trapezoids whose span did not continue below y
+                k = 0
+                for i in range(nl):
+                    L = wi[_LEFTS, i]
+                    if wi[_SEEN, L] == stamp:
+                        wi[_LEFTS, k] = L
+                        k += 1
+                    else:
+                        qi[0, nq] = wi[_TR_KL, L]
+                        qi[1, nq] = wi[_TR_KR, L]
+                        qf[0, nq] = wf[_TR_Y, L]
+                        qf[1, nq] = wf[_TR_XL, L]
+                        qf[2, nq] = wf[_TR_XR, L]
+                        qf[3, nq] = y
+                        nq += 1
+                        wi[_TR_R, L] = -1
+                nl = k
+                for i in range(na - 1):
+                    e = wi[_CUR, wi[_ACT, i]]
+                    o = wi[_CUR, wi[_ACT, i + 1]]
+                    wf[_PYC, i] = _cross(
+                        v[0, e], v[1, e], v[0, e + 1], v[1, e + 1], v[2, e],
+                        v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o], y, eps,
+                    )  # fmt: skip
+            else:
+                # the same spans continue: cut only the trapezoids beside the moved chains
+                for jj in range(nadv):
+                    i = wi[_ADV, jj]
+                    c = wi[_ACT, i]
+                    for side in range(2):
+                        L = c if side == 0 else wi[_RSPAN, c]
+                        if L < 0 or wi[_TR_R, L] < 0:
+                            continue
+                        kl = wi[_CUR, L]
+                        kr = wi[_CUR, wi[_TR_R, L]]
+                        if wi[_TR_KL, L] != kl or wi[_TR_KR, L] != kr:
+                            qi[0, nq] = wi[_TR_KL, L]
+                            qi[1, nq] = wi[_TR_KR, L]
+                            qf[0, nq] = wf[_TR_Y, L]
+                            qf[1, nq] = wf[_TR_XL, L]
+                            qf[2, nq] = wf[_TR_XR, L]
+                            qf[3, nq] = y
+                            nq += 1
+                            wi[_TR_KL, L] = kl
+                            wi[_TR_KR, L] = kr
+                            wf[_TR_Y, L] = y
+                            wf[_TR_XL, L] = _lerp(v[0, kl], v[1, kl], v[0, kl + 1], v[1, kl + 1], v[2, kl], y)
+                            wf[_TR_XR, L] = _lerp(v[0, kr], v[1, kr], v[0, kr + 1], v[1, kr + 1], v[2, kr], y)
+                    e = wi[_CUR, c]
+                    if i > 0:
+                        o = wi[_CUR, wi[_ACT, i - 1]]
+                        wf[_PYC, i - 1] = _cross(
+                            v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o],
+                            v[0, e], v[1, e], v[0, e + 1], v[1, e + 1], v[2, e], y, eps,
+                        )  # fmt: skip
+                    if i + 1 < na:
+                        o = wi[_CUR, wi[_ACT, i + 1]]
+                        wf[_PYC, i] = _cross(
+                            v[0, e], v[1, e], v[0, e + 1], v[1, e + 1], v[2, e],
+                            v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o], y, eps,
+                        )  # fmt: skip
+            # the next event: an edge end, a chain start or the first crossing of neighbours
+            yn = np.inf
+            for i in range(na):
+                t0 = wf[_EYB, wi[_ACT, i]]
+                if t0 < yn:
+                    yn = t0
+            if nxt < nc and wf[_CTOP, wi[_ORDER, nxt]] < yn:
+                yn = wf[_CTOP, wi[_ORDER, nxt]]
+            crossing = False
+            guard += 1
             if guard < 4 * na + 64:
                 for i in range(na - 1):
-                    d1 = xb[i] - xb[i + 1]
-                    if d1 > eps:
-                        d0 = xt[i] - xt[i + 1]
-                        yc = y0 + (yb - y0) * (-d0) / (d1 - d0)
-                        if yc < y1:
-                            y1 = yc
-                if y1 <= y0 + eps:
-                    y1 = min(yb, y0 + max(eps, (yb - y0) * 1e-6))
-            stamp += 1
-            if n + 6 * (na + nl + 1) > out.shape[0]:
-                out = grow2(out, n + 6 * (na + nl + 1))
-            w = 0
-            left = -1
-            now = False
-            for q in range(na):
-                was = now
-                w += dirs[active[q]]
-                now = (w & 1) != 0 if rule == 1 else w != 0
-                if now and not was:
-                    left = q
-                elif was and not now:
-                    L = active[left]
-                    R = active[q]
-                    if open_r[L] != R:
-                        if open_r[L] >= 0:
-                            n = _emit(out, n, e, L, open_r[L], open_y[L], open_xl[L], open_xr[L], y0)
-                        else:
-                            lefts[nl] = L
-                            nl += 1
-                        open_r[L] = R
-                        open_y[L] = y0
-                        open_xl[L] = xt[left]
-                        open_xr[L] = xt[q]
-                    seen[L] = stamp
-            # close trapezoids whose span did not continue into this sub-slab
-            k = 0
-            for i in range(nl):
-                L = lefts[i]
-                if seen[L] == stamp:
-                    lefts[k] = L
-                    k += 1
-                else:
-                    n = _emit(out, n, e, L, open_r[L], open_y[L], open_xl[L], open_xr[L], y0)
-                    open_r[L] = -1
-            nl = k
-            y0 = y1
-        ya = yb
-    out = grow2(out, n + 6 * (nl + 1))
-    for i in range(nl):
-        L = lefts[i]
-        n = _emit(out, n, e, L, open_r[L], open_y[L], open_xl[L], open_xr[L], y0)
+                    if wf[_PYC, i] <= yn:
+                        yn = wf[_PYC, i]
+                        crossing = True
+            else:
+                # too many crossing steps in a row (near-parallel edges): treat the rest of
+                # this slab as crossing-free, then re-sort at its end
+                crossing = True
+                guard = 0
+                for i in range(na - 1):
+                    wf[_PYC, i] = np.inf
+            y = yn
+    path_tri[npaths] = n
     return out, n
 
 
