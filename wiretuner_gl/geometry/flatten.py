@@ -15,7 +15,6 @@ import math
 import numpy as np
 from numba import njit
 
-from ._buffers import grow1, grow2
 
 
 @njit(cache=True)
@@ -123,102 +122,114 @@ def arc_to_cubics(x0, y0, rx, ry, phi_deg, large_arc, sweep, x1, y1):
 
 
 @njit(cache=True)
-def _flatten_into(anchors, a0, a1, is_closed, tol, pts, corner, n):
-    """Append one subpath's ring to pts/corner from index n; returns (pts, corner, n)."""
-    m = a1 - a0
-    # capacity checked here: a call that passes an array costs atomic reference counting
-    if n + 1 > pts.shape[0]:
-        pts = grow2(pts, n + 1)
-        corner = grow1(corner, n + 1)
-    pts[n, 0] = anchors[a0, 0]
-    pts[n, 1] = anchors[a0, 1]
-    corner[n] = 1
-    n += 1
-    nseg = m if is_closed else m - 1
-    for i in range(nseg):
-        a = a0 + i
-        b = a0 + (i + 1) % m
-        x0 = anchors[a, 0]
-        y0 = anchors[a, 1]
-        x3 = anchors[b, 0]
-        y3 = anchors[b, 1]
-        x1 = x0 + anchors[a, 4]
-        y1 = y0 + anchors[a, 5]
-        x2 = x3 + anchors[b, 2]
-        y2 = y3 + anchors[b, 3]
-        last = is_closed and i == nseg - 1
-        if anchors[a, 4] == 0.0 and anchors[a, 5] == 0.0 and anchors[b, 2] == 0.0 and anchors[b, 3] == 0.0:
-            k = 1
-        else:
-            k = cubic_segments(x0, y0, x1, y1, x2, y2, x3, y3, tol)
-        # the closing segment's end is the ring's first point: not repeated
-        stop = k - 1 if last else k
-        if n + stop > pts.shape[0]:
-            pts = grow2(pts, n + stop)
-            corner = grow1(corner, n + stop)
-        for j in range(1, stop + 1):
-            t = j / k
-            u = 1.0 - t
-            b0 = u * u * u
-            b1 = 3 * u * u * t
-            b2 = 3 * u * t * t
-            b3 = t * t * t
-            pts[n, 0] = b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3
-            pts[n, 1] = b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3
-            corner[n] = 1 if j == k else 0
-            n += 1
-    return pts, corner, n
-
-
-@njit(cache=True)
 def flatten_many(anchors, sub_start, closed, path_sub, tols):
     """Flatten many paths in one call: path p owns subpaths path_sub[p]:path_sub[p+1] and is
     flattened to tols[p]. Returns (points, ring_start, ring_closed, corner, path_ring): path p
-    owns rings path_ring[p]:path_ring[p+1]."""
+    owns rings path_ring[p]:path_ring[p+1].
+
+    Two passes (count, then fill arrays of the exact size) in one function: in numba, an array
+    passed to a call or rebound in a loop (to grow it) costs atomic reference counting, as much
+    as flattening a few segments."""
     ns = closed.shape[0]
     npaths = path_sub.shape[0] - 1
-    pts = np.empty((max(16, anchors.shape[0] * 4), 2))
-    corner = np.empty(pts.shape[0], dtype=np.uint8)
-    ring_start = np.empty(ns + 1, dtype=np.int64)
-    ring_closed = np.empty(max(ns, 1), dtype=np.uint8)
-    path_ring = np.empty(npaths + 1, dtype=np.int64)
-    n = 0
-    r = 0
+    # pass 1: segments per curve (kept per anchor) and the totals
+    segk = np.empty(max(anchors.shape[0], 1), dtype=np.int64)
+    total = 0
+    nr = 0
     for p in range(npaths):
-        path_ring[p] = r
         tol = max(tols[p], 1e-9)
         for s in range(path_sub[p], path_sub[p + 1]):
             a0 = sub_start[s]
             a1 = sub_start[s + 1]
             if a1 <= a0:
                 continue
+            nr += 1
+            total += 1
+            m = a1 - a0
+            nseg = m if closed[s] else m - 1
+            for i in range(nseg):
+                a = a0 + i
+                b = a + 1 if i + 1 < m else a0
+                if anchors[a, 4] == 0.0 and anchors[a, 5] == 0.0 and anchors[b, 2] == 0.0 and anchors[b, 3] == 0.0:
+                    k = 1
+                else:
+                    x0 = anchors[a, 0]
+                    y0 = anchors[a, 1]
+                    x3 = anchors[b, 0]
+                    y3 = anchors[b, 1]
+                    k = cubic_segments(x0, y0, x0 + anchors[a, 4], y0 + anchors[a, 5], x3 + anchors[b, 2], y3 + anchors[b, 3], x3, y3, tol)
+                segk[a] = k
+                # the closing segment's end is the ring's first point: not repeated
+                total += k - 1 if closed[s] and i == nseg - 1 else k
+    pts = np.empty((total, 2))
+    corner = np.empty(total, dtype=np.uint8)
+    ring_start = np.empty(nr + 1, dtype=np.int64)
+    ring_closed = np.empty(nr, dtype=np.uint8)
+    path_ring = np.empty(npaths + 1, dtype=np.int64)
+    # pass 2: the points
+    n = 0
+    r = 0
+    for p in range(npaths):
+        path_ring[p] = r
+        for s in range(path_sub[p], path_sub[p + 1]):
+            a0 = sub_start[s]
+            a1 = sub_start[s + 1]
+            if a1 <= a0:
+                continue
+            is_closed = closed[s]
             ring_start[r] = n
-            ring_closed[r] = 1 if closed[s] else 0
-            pts, corner, n = _flatten_into(anchors, a0, a1, closed[s], tol, pts, corner, n)
+            ring_closed[r] = 1 if is_closed else 0
             r += 1
+            m = a1 - a0
+            pts[n, 0] = anchors[a0, 0]
+            pts[n, 1] = anchors[a0, 1]
+            corner[n] = 1
+            n += 1
+            nseg = m if is_closed else m - 1
+            for i in range(nseg):
+                a = a0 + i
+                b = a + 1 if i + 1 < m else a0
+                last = is_closed and i == nseg - 1
+                k = segk[a]
+                x3 = anchors[b, 0]
+                y3 = anchors[b, 1]
+                if k == 1:  # a line (or a flat curve): its end point
+                    if not last:
+                        pts[n, 0] = x3
+                        pts[n, 1] = y3
+                        corner[n] = 1
+                        n += 1
+                    continue
+                x0 = anchors[a, 0]
+                y0 = anchors[a, 1]
+                x1 = x0 + anchors[a, 4]
+                y1 = y0 + anchors[a, 5]
+                x2 = x3 + anchors[b, 2]
+                y2 = y3 + anchors[b, 3]
+                stop = k - 1 if last else k
+                for j in range(1, stop + 1):
+                    t = j / k
+                    u = 1.0 - t
+                    b0 = u * u * u
+                    b1 = 3 * u * u * t
+                    b2 = 3 * u * t * t
+                    b3 = t * t * t
+                    pts[n, 0] = b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3
+                    pts[n, 1] = b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3
+                    corner[n] = 1 if j == k else 0
+                    n += 1
     path_ring[npaths] = r
     ring_start[r] = n
-    return pts[:n].copy(), ring_start[: r + 1].copy(), ring_closed[:r].copy(), corner[:n].copy(), path_ring
+    return pts, ring_start, ring_closed, corner, path_ring
 
 
 @njit(cache=True)
 def flatten_path(anchors, sub_start, closed, tol):
     """Flatten every subpath of a cubic path. Returns (points, ring_start, ring_closed, corner)."""
-    ns = closed.shape[0]
-    pts = np.empty((max(16, anchors.shape[0] * 4), 2))
-    corner = np.empty(pts.shape[0], dtype=np.uint8)
-    ring_start = np.empty(ns + 1, dtype=np.int64)
-    ring_closed = np.empty(max(ns, 1), dtype=np.uint8)
-    n = 0
-    r = 0
-    for s in range(ns):
-        a0 = sub_start[s]
-        a1 = sub_start[s + 1]
-        if a1 <= a0:
-            continue
-        ring_start[r] = n
-        ring_closed[r] = 1 if closed[s] else 0
-        pts, corner, n = _flatten_into(anchors, a0, a1, closed[s], max(tol, 1e-9), pts, corner, n)
-        r += 1
-    ring_start[r] = n
-    return pts[:n].copy(), ring_start[: r + 1].copy(), ring_closed[:r].copy(), corner[:n].copy()
+    path_sub = np.empty(2, dtype=np.int64)
+    path_sub[0] = 0
+    path_sub[1] = closed.shape[0]
+    tols = np.empty(1)
+    tols[0] = tol
+    pts, ring_start, ring_closed, corner, _ = flatten_many(anchors, sub_start, closed, path_sub, tols)
+    return pts, ring_start, ring_closed, corner

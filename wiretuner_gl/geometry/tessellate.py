@@ -126,19 +126,28 @@ def tessellate_fill(points, ring_start, rule):
 def tessellate_many(points, ring_start, ring_lo, ring_hi, rules):
     """Tessellate many fills in one call: fill p is rings ring_lo[p]:ring_hi[p] under rules[p].
     Returns (triangles, path_tri): fill p owns triangles[path_tri[p]:path_tri[p+1]]."""
-    out = np.empty((max(64, points.shape[0] * 3), 2))
+    # about 4-6 triangle corners per point in practice: room for 6, so it rarely grows
+    out = np.empty((points.shape[0] * 6 + 64, 2))
     path_tri = np.empty(ring_lo.shape[0] + 1, dtype=np.int64)
-    out, n = _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri)
-    return out[:n].copy(), path_tri
+    wi, wf, v, qi, qf = _work(points.shape[0])
+    n, p = _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, 0, wi, wf, v, qi, qf)
+    while p < ring_lo.shape[0]:  # out of room: grow (here, not in the sweep's loop) and redo fill p
+        out = grow2(out, 2 * out.shape[0])
+        n, p = _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p, wi, wf, v, qi, qf)
+    if 2 * n < out.shape[0]:  # trim a mostly unused buffer; else hand back the rows in place
+        return out[:n].copy(), path_tri
+    return out[:n], path_tri
 
 
 @njit(cache=True)
-def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri):
-    """Every fill's trapezoids (as triangles) into out; returns (out, rows used)."""
-    wi, wf, v, qi, qf = _work(points.shape[0])
-    n = 0
+def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, wf, v, qi, qf):
+    """The trapezoids (as triangles) of fills p0... into out. Returns (rows used, p): p is the
+    fill count when all are done, else the fill that ran out of room (its rows not kept).
+    out is never reallocated here: in numba an array rebound in a loop costs atomic reference
+    counting at every turn."""
     npaths = ring_lo.shape[0]
-    for p in range(npaths):
+    n = path_tri[p0] if p0 > 0 else 0
+    for p in range(p0, npaths):
         path_tri[p] = n
         rule = rules[p]
         # monotone chains, each top to bottom in the vertex table, with dx/dy per edge
@@ -207,11 +216,36 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri):
         if nc == 0:
             continue
         eps = scale * 1e-12
-        # chains by top y (few: insertion sort, no allocation)
+        # chains by top y: insertion sort when few, else a heapsort written out here (np.argsort
+        # allocates and its recursive calls pass arrays); stability is not needed
         if nc > 24:
-            o = np.argsort(wf[_CTOP, :nc])  # numba's quicksort; stability is not needed
             for i in range(nc):
-                wi[_ORDER, i] = o[i]
+                wi[_ORDER, i] = i
+            end = nc
+            start = nc // 2
+            while end > 1:
+                if start > 0:  # heapify
+                    start -= 1
+                    root = start
+                else:  # move the largest to the end
+                    end -= 1
+                    c = wi[_ORDER, end]
+                    wi[_ORDER, end] = wi[_ORDER, 0]
+                    wi[_ORDER, 0] = c
+                    root = 0
+                while True:  # sift down
+                    child = 2 * root + 1
+                    if child >= end:
+                        break
+                    if child + 1 < end and wf[_CTOP, wi[_ORDER, child + 1]] > wf[_CTOP, wi[_ORDER, child]]:
+                        child += 1
+                    if wf[_CTOP, wi[_ORDER, root]] < wf[_CTOP, wi[_ORDER, child]]:
+                        c = wi[_ORDER, root]
+                        wi[_ORDER, root] = wi[_ORDER, child]
+                        wi[_ORDER, child] = c
+                        root = child
+                    else:
+                        break
         else:
             for i in range(nc):
                 t0 = wf[_CTOP, i]
@@ -239,7 +273,7 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri):
             # write out the trapezoids cut at the last event
             if nq > 0:
                 if n + 6 * nq > out.shape[0]:
-                    out = grow2(out, n + 6 * nq)
+                    return path_tri[p], p
                 for q in range(nq):
                     kl = qi[0, q]
                     kr = qi[1, q]
@@ -486,7 +520,7 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri):
                     wf[_PYC, i] = np.inf
             y = yn
     path_tri[npaths] = n
-    return out, n
+    return n, npaths
 
 
 @njit(cache=True)
