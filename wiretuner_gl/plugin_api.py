@@ -188,14 +188,14 @@ class PluginAPI:
         from .io.registry import register_importer
 
         self.contributes.importers.append(ext)
-        return self._keep(register_importer(ext, fn))
+        return self._keep(register_importer(ext, self._host.guard(self.plugin_id, f"importer {ext}", fn, reraise=True)))
 
     def exporter(self, ext: str, fn: Callable) -> Callable[[], None]:
         """Register an exporter for files ending in `ext` (see wiretuner_gl.io.registry)."""
         from .io.registry import register_exporter
 
         self.contributes.exporters.append(ext)
-        return self._keep(register_exporter(ext, fn))
+        return self._keep(register_exporter(ext, self._host.guard(self.plugin_id, f"exporter {ext}", fn, reraise=True)))
 
     def setting(self, key: str, default: Any, *, label: str = "", min: float | None = None,
                 max: float | None = None, choices: Sequence = ()) -> Setting:

@@ -202,3 +202,30 @@ def test_wiretuner_plugins_lists_shipped_plugins_and_reports_a_broken_one(tmp_pa
     text = subprocess.run([sys.executable, "-m", "wiretuner_gl.cli", "plugins"], capture_output=True, text=True,
                           env=env, cwd=REPO, timeout=60)
     assert text.returncode == 0 and "BROKEN" in text.stdout and "KeyError: 'colour'" in text.stdout
+
+
+def test_a_plugin_importer_that_raises_is_disabled_and_the_caller_gets_a_clear_error(tmp_path, plugin_editor):
+    from wiretuner_gl.errors import WireTunerError
+    from wiretuner_gl.io.registry import IMPORTERS, importer_for
+
+    d = tmp_path / "plugins"
+    p = write_plugin(d, "dots_io", register="api.importer('.dots', lambda path, guard: int(path.read_text()))")
+    ed = plugin_editor(p)
+    src = tmp_path / "a.dots"
+    src.write_text("not a number")
+    with pytest.raises(WireTunerError, match=r"plugin dots_io: importer \.dots failed: ValueError"):
+        importer_for(src)(src, None)
+    assert ed.plugin_host.plugins["dots_io"].state == "broken"
+    assert ".dots" not in IMPORTERS  # unregistered with the plugin
+
+
+def test_a_refusal_from_a_plugin_tool_is_reported_without_disabling_it(tmp_path, plugin_editor):
+    d = tmp_path / "plugins"
+    p = write_plugin(d, "picky", body=textwrap.dedent("""\
+        if isinstance(msg, W.PointerDown):
+                    from wiretuner_gl.errors import WireTunerError
+                    raise WireTunerError('nothing to pick here')"""))
+    ed = plugin_editor(p)
+    ed.use("picky_tool").click(10, 10)
+    assert "nothing to pick here" in ed.messages
+    assert ed.plugin_host.plugins["picky"].enabled and ed.tool_name == "picky_tool"

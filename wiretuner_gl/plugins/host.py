@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from ..errors import WireTunerError
 from ..plugin_api import (SUPPORTED_API_VERSIONS, Abort, Command, PluginAPI, PluginContext, Tool, group_tag)
 from ..tools.api import ToolRegistry
 from . import discovery
@@ -153,19 +154,26 @@ class PluginHost:
         undo = self.registry.register(wrapped)
         return made[-1].NAME, undo
 
-    def guard(self, pid: str, what: str, fn: Callable) -> Callable:
+    def guard(self, pid: str, what: str, fn: Callable, *, reraise: bool = False) -> Callable:
         """Wrap a plugin handler: skipped once the plugin is disabled, disables it if it raises,
-        and counts its time against the per-frame budget."""
+        and counts its time against the per-frame budget. With `reraise` (importers, exporters:
+        their caller needs a result) the failure reaches the caller as a WireTunerError."""
 
         def guarded(*args, **kw):
             rec = self.plugins.get(pid)
             if rec is None or not rec.enabled:
+                if reraise:
+                    raise WireTunerError(f"plugin {pid} is disabled: {rec.error if rec else 'not loaded'}")
                 return None
             t0 = time.perf_counter()
             try:
                 return fn(*args, **kw)
+            except WireTunerError:
+                raise  # a refusal with a message for the user (bad input file...), not a plugin bug
             except Exception as exc:  # noqa: BLE001
                 self.disable(pid, f"{what} raised {_describe(exc)}")
+                if reraise:
+                    raise WireTunerError(f"plugin {pid}: {what} failed: {_describe(exc)}") from None
                 return None
             finally:
                 self.account(pid, what, (time.perf_counter() - t0) * 1000)
@@ -278,6 +286,8 @@ class GuardedTool(Tool):
         t0 = time.perf_counter()
         try:
             return True, fn(*args)
+        except WireTunerError:
+            raise  # a refused edit: the editor reports it, as for a built-in tool
         except Exception as exc:  # noqa: BLE001
             if rec is not None:
                 self.host.disable(self.plugin, f"tool {self.NAME}: {handler} raised {_describe(exc)}")
