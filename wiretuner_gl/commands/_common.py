@@ -19,6 +19,16 @@ def open_document(path: str) -> DocumentSession:
     return DocumentSession.open(FileGuard(max_bytes=DOCUMENT_MAX_BYTES).check(path), read_only=True)
 
 
+def plugins_for(path, table: dict) -> None:
+    """Plugins may add importers and exporters: load them when `path`'s extension is not built in."""
+    from pathlib import Path
+
+    if Path(path).suffix.lower() not in table:
+        from ..plugins.host import PluginHost
+
+        PluginHost.start()
+
+
 def open_store(path: str) -> EventStore:
     """The raw event store, read-only, without loading the document (verify, history)."""
     return EventStore.open(FileGuard(max_bytes=DOCUMENT_MAX_BYTES).check(path), read_only=True)

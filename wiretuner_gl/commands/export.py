@@ -3,8 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import WireTunerError
-from ..io.registry import exporter_for
-from ._common import open_document
+from ..io.registry import EXPORTERS, exporter_for
+from ._common import open_document, plugins_for
 
 NAME = "export"
 HELP = "export a document (or one artboard) to .json, .svg, .pdf or .png, optionally as it was at a seq"
@@ -37,6 +37,7 @@ def document_at(path: str, seq: int | None):
 
 
 def run(args) -> int:
+    plugins_for(args.output, EXPORTERS)
     exporter = exporter_for(args.output)
     doc = document_at(args.file, args.at)
     exporter(doc, Path(args.output), artboard=find_artboard(doc, args.artboard))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from ..events.build import creation_events
 from ..io.guard import FileGuard
-from ..io.registry import importer_for
+from ..io.registry import IMPORTERS, importer_for
+from ._common import plugins_for
 from ..store import DocumentSession
 
 NAME = "import"
@@ -21,6 +22,7 @@ def add_arguments(p) -> None:
 
 def import_into_new(input_path: str, output: str, *, overwrite: bool = False):
     """Import a file into a new document (one operation group); returns (session, report)."""
+    plugins_for(input_path, IMPORTERS)
     importer = importer_for(input_path)
     src = FileGuard().check(input_path)
     result = importer(src, FileGuard(root=Path(src).parent))

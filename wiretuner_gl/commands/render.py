@@ -65,8 +65,10 @@ def load_any(path: str, at: int | None):
 
         return load_json_document(Path(path))
     from ..io.guard import FileGuard
-    from ..io.registry import importer_for
+    from ..io.registry import IMPORTERS, importer_for
+    from ._common import plugins_for
 
+    plugins_for(path, IMPORTERS)
     importer = importer_for(path)
     src = FileGuard().check(path)
     return importer(src, FileGuard(root=Path(src).parent)).doc
