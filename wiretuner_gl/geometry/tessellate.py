@@ -132,7 +132,7 @@ def tessellate_many(points, ring_start, ring_lo, ring_hi, rules):
     wi, wf, v, qi, qf = _work(points.shape[0])
     n, p = _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, 0, wi, wf, v, qi, qf)
     while p < ring_lo.shape[0]:  # out of room: grow (here, not in the sweep's loop) and redo fill p
-        out = grow2(out, 2 * out.shape[0])
+        out = grow2(out, 4 * out.shape[0])
         n, p = _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p, wi, wf, v, qi, qf)
     if 2 * n < out.shape[0]:  # trim a mostly unused buffer; else hand back the rows in place
         return out[:n].copy(), path_tri
@@ -216,6 +216,7 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
         if nc == 0:
             continue
         eps = scale * 1e-12
+        tie = scale * 1e-14  # x this close at an event: a tie (rounding of a crossing's y)
         # chains by top y: insertion sort when few, else a heapsort written out here (np.argsort
         # allocates and its recursive calls pass arrays); stability is not needed
         if nc > 24:
@@ -360,7 +361,8 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
                     y = wf[_CTOP, wi[_ORDER, nxt]]
                 continue
             if not full:
-                # are the moved chains still in order with their neighbours? (ties: by slope)
+                # are the moved chains still in order with their neighbours? (ties: by slope,
+                # as in the sort below)
                 for jj in range(nadv):
                     i = wi[_ADV, jj]
                     e = wi[_CUR, wi[_ACT, i]]
@@ -369,17 +371,19 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
                     if i > 0:
                         o = wi[_CUR, wi[_ACT, i - 1]]
                         xo = _lerp(v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o], y)
-                        if xo > x or (xo == x and v[2, o] > s):
+                        if xo > x + tie or (xo >= x - tie and v[2, o] > s):
                             full = True
                             break
                     if i + 1 < na:
                         o = wi[_CUR, wi[_ACT, i + 1]]
                         xo = _lerp(v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o], y)
-                        if xo < x or (xo == x and v[2, o] < s):
+                        if xo < x - tie or (xo <= x + tie and v[2, o] < s):
                             full = True
                             break
             if full:
-                # order the active chains at y (ties by slope: their order just below y)
+                # order the active chains at y; x within a few ulps counts as a tie, ordered by
+                # slope (their order just below y), so a crossing pair swaps at its crossing
+                # event rather than a step later, whichever way its x were rounded
                 for i in range(na):
                     e = wi[_CUR, wi[_ACT, i]]
                     wf[_XT, i] = _lerp(v[0, e], v[1, e], v[0, e + 1], v[1, e + 1], v[2, e], y)
@@ -389,7 +393,7 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
                     t0 = wf[_XT, i]
                     t1 = wf[_XS, i]
                     j = i - 1
-                    while j >= 0 and (wf[_XT, j] > t0 or (wf[_XT, j] == t0 and wf[_XS, j] > t1)):
+                    while j >= 0 and (wf[_XT, j] > t0 + tie or (wf[_XT, j] >= t0 - tie and wf[_XS, j] > t1)):
                         wi[_ACT, j + 1] = wi[_ACT, j]
                         wf[_XT, j + 1] = wf[_XT, j]
                         wf[_XS, j + 1] = wf[_XS, j]
