@@ -42,13 +42,16 @@ _TR_KL = 9  # ... its left and right edges
 _TR_KR = 10
 _LEFTS = 11  # per index: chains with an open trapezoid
 _SEEN = 12
-_NI = 13
+_NB = 13  # the right neighbour its crossing _PYC was found with (-1: none), and the two edges
+_PKL = 14
+_PKR = 15
+_NI = 16
 # rows of the float scratch, per chain unless noted
 _CTOP = 0  # top y of the chain
 _EYB = 1  # bottom y of its current edge
 _XT = 2  # per slot: x at the event
 _XS = 3  # per slot: dx/dy there
-_PYC = 4  # per slot: where the chain crosses its right neighbour (inf: not within their edges)
+_PYC = 4  # where the chain crosses its right neighbour _NB (inf: not within their edges)
 _TR_Y = 5  # open trapezoid: top y and top corners
 _TR_XL = 6
 _TR_XR = 7
@@ -259,6 +262,7 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
             wi[_TR_R, c] = -1
             wi[_RSPAN, c] = -1
             wi[_SEEN, c] = 0
+            wi[_NB, c] = -1
         # open trapezoids live by the chain on their left (right chain, both edges, top y and
         # corners), merged downwards while the same two edges bound a span
         nl = 0
@@ -456,13 +460,20 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
                         nq += 1
                         wi[_TR_R, L] = -1
                 nl = k
+                # crossings of neighbour pairs: kept while the pair and its edges are the same
                 for i in range(na - 1):
-                    e = wi[_CUR, wi[_ACT, i]]
-                    o = wi[_CUR, wi[_ACT, i + 1]]
-                    wf[_PYC, i] = _cross(
-                        v[0, e], v[1, e], v[0, e + 1], v[1, e + 1], v[2, e],
-                        v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o], y, eps,
-                    )  # fmt: skip
+                    c = wi[_ACT, i]
+                    r = wi[_ACT, i + 1]
+                    e = wi[_CUR, c]
+                    o = wi[_CUR, r]
+                    if wi[_NB, c] != r or wi[_PKL, c] != e or wi[_PKR, c] != o or wf[_PYC, c] <= y:
+                        wi[_NB, c] = r
+                        wi[_PKL, c] = e
+                        wi[_PKR, c] = o
+                        wf[_PYC, c] = _cross(
+                            v[0, e], v[1, e], v[0, e + 1], v[1, e + 1], v[2, e],
+                            v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o], y, eps,
+                        )  # fmt: skip
             else:
                 # the same spans continue: cut only the trapezoids beside the moved chains
                 for jj in range(nadv):
@@ -489,14 +500,22 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
                             wf[_TR_XR, L] = _lerp(v[0, kr], v[1, kr], v[0, kr + 1], v[1, kr + 1], v[2, kr], y)
                     e = wi[_CUR, c]
                     if i > 0:
-                        o = wi[_CUR, wi[_ACT, i - 1]]
-                        wf[_PYC, i - 1] = _cross(
+                        L = wi[_ACT, i - 1]
+                        o = wi[_CUR, L]
+                        wi[_NB, L] = c
+                        wi[_PKL, L] = o
+                        wi[_PKR, L] = e
+                        wf[_PYC, L] = _cross(
                             v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o],
                             v[0, e], v[1, e], v[0, e + 1], v[1, e + 1], v[2, e], y, eps,
                         )  # fmt: skip
                     if i + 1 < na:
-                        o = wi[_CUR, wi[_ACT, i + 1]]
-                        wf[_PYC, i] = _cross(
+                        R = wi[_ACT, i + 1]
+                        o = wi[_CUR, R]
+                        wi[_NB, c] = R
+                        wi[_PKL, c] = e
+                        wi[_PKR, c] = o
+                        wf[_PYC, c] = _cross(
                             v[0, e], v[1, e], v[0, e + 1], v[1, e + 1], v[2, e],
                             v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o], y, eps,
                         )  # fmt: skip
@@ -512,8 +531,9 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
             guard += 1
             if guard < 4 * na + 64:
                 for i in range(na - 1):
-                    if wf[_PYC, i] <= yn:
-                        yn = wf[_PYC, i]
+                    t0 = wf[_PYC, wi[_ACT, i]]
+                    if t0 <= yn:
+                        yn = t0
                         crossing = True
             else:
                 # too many crossing steps in a row (near-parallel edges): treat the rest of
@@ -521,7 +541,8 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
                 crossing = True
                 guard = 0
                 for i in range(na - 1):
-                    wf[_PYC, i] = np.inf
+                    wf[_PYC, wi[_ACT, i]] = np.inf
+                    wi[_NB, wi[_ACT, i]] = -1  # found again at the next event
             y = yn
     path_tri[npaths] = n
     return n, npaths
