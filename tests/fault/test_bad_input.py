@@ -134,3 +134,30 @@ def test_deeply_nested_json_is_refused_cleanly(tmp_path):
     bad = tmp_path / "deep.json"
     bad.write_text("[" * 100000 + "]" * 100000)
     _assert_clean_failure(wt("import", bad, "-o", tmp_path / "x.wiretuner"), str(bad))
+
+
+def _json_with_groups(tmp_path, parents):
+    """An exported document plus groups whose parents are given by `parents(i, layer)`."""
+    p = _doc(tmp_path / "g.wiretuner", n=0)
+    out = tmp_path / "groups.json"
+    assert wt("export", p, "-o", out).returncode == 0
+    data = json.loads(out.read_text())
+    layer = data["layers"][0]["id"]
+    n = len(parents(0, layer))
+    data["objects"] = [{"type": "group", "id": f"group:g.{i}", "parent": parents(i, layer)[i], "order": "a0"} for i in range(n)]
+    data.pop("state_hash")
+    out.write_text(json.dumps(data))
+    return out
+
+
+def test_a_very_deep_group_chain_imports_without_exhausting_the_stack(tmp_path):
+    depth = 5000  # far beyond Python's recursion limit
+    out = _json_with_groups(tmp_path, lambda i, layer: [layer] + [f"group:g.{k}" for k in range(depth - 1)])
+    res = wt("import", out, "-o", tmp_path / "deep.wiretuner")
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert f"group {depth}" in res.stdout
+
+
+def test_a_cycle_of_parents_is_rejected_with_its_path(tmp_path):
+    out = _json_with_groups(tmp_path, lambda i, layer: ["group:g.2", "group:g.0", "group:g.1"])
+    _assert_clean_failure(wt("import", out, "-o", tmp_path / "cyc.wiretuner"), str(out), "objects form a cycle")

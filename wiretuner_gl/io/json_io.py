@@ -79,21 +79,28 @@ def _build(data) -> Document:
     index = {n.id: i for i, n in enumerate(nodes)}
     if len(index) != len(nodes):
         raise DocumentJsonError("$.objects", "duplicate object id")
-    # objects may be listed in any order: create parents first (depth from the layer)
+    # objects may be listed in any order: create parents first (depth below the layer). Iterative,
+    # so a hostile file with a very deep or cyclic parent chain gets a clear error, not a RecursionError.
     depth: dict[str, int] = {}
 
-    def depth_of(i: int, seen=()) -> int:
-        n = nodes[i]
-        if n.id in depth:
-            return depth[n.id]
-        if n.parent in index:
-            if n.parent in seen:
+    def depth_of(i: int) -> int:
+        chain: list[str] = []
+        on_chain: set[str] = set()
+        node = nodes[i]
+        while node.id not in depth:
+            if node.id in on_chain:
                 raise DocumentJsonError(f"$.objects[{i}].parent", "objects form a cycle")
-            d = depth_of(index[n.parent], seen + (n.id,)) + 1
-        else:
-            d = 0
-        depth[n.id] = d
-        return d
+            chain.append(node.id)
+            on_chain.add(node.id)
+            if node.parent not in index:
+                depth[chain.pop()] = 0
+                break
+            node = nodes[index[node.parent]]
+        d = depth[node.id] if node.id in depth else 0
+        for oid in reversed(chain):
+            d += 1
+            depth[oid] = d
+        return depth[nodes[i].id]
 
     order = sorted(range(len(nodes)), key=lambda i: depth_of(i))
     events.extend(ObjectCreated(nodes[i]) for i in order)

@@ -108,8 +108,7 @@ class DocumentSession:
         self.seq = records[-1].seq
         if self.gesture is None:
             self.doc = new
-        for r in records[:1]:
-            self.history.feed(self.actor, r.group, r.cause)
+        self.history.feed(self.actor, records[0].group, records[0].cause)  # one group per apply
         for fn in self.listeners:
             fn(records)
         return records
