@@ -3,7 +3,7 @@ from __future__ import annotations
 from ..errors import DocumentCorrupt, ReducerError
 from ..events.reducer import apply
 from ..model.document import Document
-from ..store.snapshot_codec import NodeEncoder
+from ..store.node_encoder import NodeEncoder
 from ..store.snapshots import SnapshotInvalid, _chunks, _manifest, snapshot_rows
 from ._common import emit_json, open_store
 

@@ -24,7 +24,11 @@ def worker_main(path: str, conn) -> None:
     # This process holds one document and caches of immutable, acyclic values; cyclic-GC passes
     # over them (triggered by every burst of allocation) would cost more than the snapshots.
     gc.disable()
-    store = EventStore.open(path)
+    # Snapshots are derived from the log, which the editor's connection commits with
+    # synchronous=FULL. Their commits need not wait for fsync: in WAL mode NORMAL keeps the file
+    # consistent, and a power cut can only lose recent snapshots (frames reach the disk in order,
+    # and the editor's next FULL commit syncs them too); load then starts from an older one.
+    store = EventStore.open(path, synchronous="NORMAL")
     try:
         writer = SnapshotWriter(store)
         # catch up with the log and encode everything once now, so the first snapshot asked for

@@ -24,12 +24,14 @@ import struct
 import sys
 import threading
 import time
+from operator import itemgetter
 
 import numpy as np
 
 from ..model.document import Document
 from .file import EventStore
-from .snapshot_codec import (NodeEncoder, SnapshotInvalid, chunk_hash, decode_nodes, document_from_nodes,
+from .node_encoder import NodeEncoder
+from .snapshot_codec import (SnapshotInvalid, chunk_hash, decode_nodes, document_from_nodes,
                              fragment, hash_fragments)
 
 FORMAT = 2  # snapshot payload format (schema v2 introduced snapshots)
@@ -38,6 +40,7 @@ DEFAULT_EVERY_EVENTS = 500
 DEFAULT_EVERY_SECONDS = 600.0
 _MAGIC = b"WTM1"
 _MHDR = struct.Struct("<4sIII")
+_CHUNK, _HASH, _FRAG = itemgetter(1), itemgetter(2), itemgetter(3)  # of NodeEncoder entries
 
 
 # --------------------------------------------------------------------------- writing
@@ -62,7 +65,8 @@ class SnapshotWriter:
             sync = store.conn.execute("PRAGMA synchronous").fetchone()[0]
             self.conn = sqlite3.connect(str(store.path), isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA busy_timeout = 10000")
-            self.conn.execute(f"PRAGMA synchronous = {int(sync)}")
+            # at most NORMAL: snapshots are derived from the log (see _snapshot_worker.py)
+            self.conn.execute(f"PRAGMA synchronous = {min(int(sync), 1)}")
 
     def close(self) -> None:
         if self.conn is not None:
@@ -96,33 +100,43 @@ class SnapshotWriter:
         t0 = time.perf_counter()
         c0 = time.thread_time()
         entries, (na, nl, no) = self.encoder.entries(doc)
-        frags = [e[3] for e in entries]
+        # (list/dict building through map/zip: a Python loop per node here cost ~1-2 ms each)
+        frags = list(map(_FRAG, entries))
+        t_nodes = time.perf_counter()
         state_hash = hash_fragments(frags[:na], frags[na : na + nl], frags[na + nl :])
         t_enc = time.perf_counter()
         self.store._writable()
-        ids_cache = dict(self._ids)
-        new = [(e[2], e[1]) for e in entries if e[2] not in ids_cache]
-        new = list(dict(new).items())  # one insert per distinct chunk
+        hashes = list(map(_HASH, entries))
+        known = self._ids
+        ids = list(map(known.get, hashes))
         new_bytes = 0
+        if None in ids:
+            chunks = dict(zip(hashes, map(_CHUNK, entries)))
+            new = [(h, chunks[h]) for h in dict.fromkeys(h for h, i in zip(hashes, ids) if i is None)]
+            got: dict[bytes, int] = {}
 
-        def insert(conn, batch):
-            nonlocal new_bytes
-            for h, chunk in batch:
-                cur = conn.execute("INSERT OR IGNORE INTO snapshot_chunks(hash, data) VALUES (?, ?)", (h, chunk))
-                if cur.rowcount == 1:
-                    ids_cache[h] = cur.lastrowid
-                    new_bytes += len(chunk)
-                else:
-                    ids_cache[h] = conn.execute("SELECT id FROM snapshot_chunks WHERE hash = ?", (h,)).fetchone()[0]
+            def insert(conn, batch):
+                # one executemany per batch; rows inserted inside this write transaction are exactly
+                # those with ids above the previous maximum (INTEGER PRIMARY KEY allocates max + 1)
+                nonlocal new_bytes
+                top = conn.execute("SELECT coalesce(max(id), 0) FROM snapshot_chunks").fetchone()[0]
+                conn.executemany("INSERT OR IGNORE INTO snapshot_chunks(hash, data) VALUES (?, ?)", batch)
+                added = dict(conn.execute("SELECT hash, id FROM snapshot_chunks WHERE id > ?", (top,)).fetchall())
+                for h, chunk in batch:
+                    i = added.get(h)
+                    if i is None:  # already stored (by an earlier writer whose ids we do not hold)
+                        i = conn.execute("SELECT id FROM snapshot_chunks WHERE hash = ?", (h,)).fetchone()[0]
+                    else:
+                        new_bytes += len(chunk)
+                    got[h] = i
 
-        for i in range(0, len(new), self.CHUNKS_PER_TX):
-            self._tx(lambda conn, b=new[i : i + self.CHUNKS_PER_TX]: insert(conn, b))
-            if self.conn is not None:
-                time.sleep(0)
-        ids = [ids_cache[e[2]] for e in entries]
-        manifest = _MHDR.pack(_MAGIC, na, nl, no) + np.asarray(ids, "<i8").tobytes() + b"".join(e[2] for e in entries)
-        data = manifest
-        size = len(data) + sum(len(e[1]) for e in entries)
+            for i in range(0, len(new), self.CHUNKS_PER_TX):
+                self._tx(lambda conn, b=new[i : i + self.CHUNKS_PER_TX]: insert(conn, b))
+                if self.conn is not None:
+                    time.sleep(0)
+            ids = [got[h] if i is None else i for h, i in zip(hashes, ids)]
+        data = _MHDR.pack(_MAGIC, na, nl, no) + np.asarray(ids, "<i8").tobytes() + b"".join(hashes)
+        size = len(data) + sum(map(len, map(_CHUNK, entries)))
         row = (seq, time.time() if ts is None else ts, FORMAT, CODEC, size, state_hash, data, hashlib.sha256(data).hexdigest())
         if self.store.format_version >= 3:
             row += (None if undo is None else json.dumps(undo),)
@@ -130,9 +144,10 @@ class SnapshotWriter:
         else:
             sql = "INSERT OR REPLACE INTO snapshots(seq, ts, format, codec, size, state_hash, data, digest) VALUES (?,?,?,?,?,?,?,?)"
         self._tx(lambda conn: conn.execute(sql, row))
-        self._ids = {e[2]: ids_cache[e[2]] for e in entries}  # only chunks still in use stay cached
+        self._ids = dict(zip(hashes, ids))  # only chunks still in use stay cached
         t1 = time.perf_counter()
         return {"seq": seq, "state_hash": state_hash, "size": size, "new_bytes": new_bytes,
+                "nodes_ms": (t_nodes - t0) * 1e3, "hash_ms": (t_enc - t_nodes) * 1e3, "changed": self.encoder.changed,
                 "encode_ms": (t_enc - t0) * 1e3, "total_ms": (t1 - t0) * 1e3, "cpu_ms": (time.thread_time() - c0) * 1e3}
 
 
