@@ -6,7 +6,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest.mock import patch
 
+import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
@@ -16,8 +18,8 @@ from wiretuner_gl.events import types as T
 from wiretuner_gl.events.reducer import apply, reduce_all
 from wiretuner_gl.events.replay_columnar import ReplayFailed, replay_events
 from wiretuner_gl.model.document import Document
-from wiretuner_gl.model.nodes import RectGeom
-from wiretuner_gl.store import EventStore
+from wiretuner_gl.model.nodes import RectGeom, Shape
+from wiretuner_gl.store import EventStore, loader
 from wiretuner_gl.store.loader import replay
 from wiretuner_gl.store.snapshot_codec import decode_nodes, document_from_nodes, encode_node
 
@@ -133,3 +135,83 @@ def test_damaged_numeric_columns_are_named_by_seq(tmp_path):
         store.conn.execute("UPDATE events SET gval = x'00' WHERE seq = ?", (seq,))
         with pytest.raises(DocumentCorrupt, match=f"event {seq} "):
             replay(store, Document(), 1, fast=True)
+
+
+# --------------------------------------------------------------------------- replay from the file, window by window
+
+
+def _log(path, events, chunk=7):
+    store = EventStore.create(path, synchronous="OFF")
+    for i in range(0, len(events), chunk):
+        store.append(events[i : i + chunk], actor="t", group=f"g{i}")
+    return store
+
+
+@given(seed=st.integers(0, 2**32 - 1), steps=st.integers(5, 40), window=st.integers(1, 40))
+def test_file_replay_in_many_windows_equals_the_reference(tmp_path_factory, seed, steps, window):
+    """Small windows: geometric runs and structural events cut at every place, read on the helper thread."""
+    events = random_events(seed, steps)
+    with _log(tmp_path_factory.mktemp("w") / "w.wiretuner", events) as store, patch.object(loader, "_BATCH", window):
+        ref = replay(store, Document(), 1, fast=False)
+        fast = replay(store, Document(), 1, fast=True)
+        assert fast.seq == ref.seq == len(events)
+        assert fast.doc.state_hash() == ref.doc.state_hash()
+        mid = len(events) // 3
+        part = replay(store, replay(store, Document(), 1, mid, fast=False).doc, mid + 1, len(events) - 1, fast=True)
+        assert part.seq == len(events) - 1
+        assert part.doc.state_hash() == replay(store, Document(), 1, len(events) - 1, fast=False).doc.state_hash()
+
+
+def test_a_gap_in_the_seqs_is_skipped_as_the_reference_skips_it(tmp_path):
+    events = random_events(21, 40)
+    with _log(tmp_path / "gap.wiretuner", events) as store, patch.object(loader, "_BATCH", 16):
+        geo = [s for (s,) in store.raw_rows("SELECT seq FROM events WHERE gtarget IS NOT NULL ORDER BY seq")]
+        store.conn.execute("DELETE FROM events WHERE seq IN (?, ?)", (geo[len(geo) // 2], geo[-1]))
+        ref = replay(store, Document(), 1, fast=False)
+        fast = replay(store, Document(), 1, fast=True)
+        assert fast.seq == ref.seq and fast.doc.state_hash() == ref.doc.state_hash()
+
+
+def test_a_window_read_out_of_seq_order_is_put_back_in_order(tmp_path):
+    rows = [(7, "T\x1fa", 7.0), (3, "T\x1fb", 3.0), (5, "T\x1fc", 5.0)]
+    agg = (",".join(str(s) for s, _, _ in rows), b"".join(np.full(10, v).tobytes() for _, _, v in rows),
+           "\x1e".join(t for _, t, _ in rows), 3, 3)
+    seqs, targets, vals, bad = loader.read_geometric(None, 3, 7, agg)
+    assert seqs.tolist() == [3, 5, 7] and targets == ["T\x1fb", "T\x1fc", "T\x1fa"]
+    assert vals[:, 0].tolist() == [3.0, 5.0, 7.0] and bad is None
+
+
+def test_an_id_holding_the_target_separators_replays_like_the_reference(tmp_path):
+    """\\x1e joins targets in a window and \\x1f separates their parts: such ids take the row path / JSON."""
+    events = random_events(5, 10)
+    doc = reduce_all(Document(), events)
+    odd = [Shape(f"shape:odd{sep}{i}", "layer:t.2", f"z{i}", RectGeom(0.0, 0.0, 1.0, 1.0)) for i, sep in enumerate("\x1e\x1f")]
+    more = [T.ObjectCreated(s) for s in odd]
+    for k in range(30):
+        for s in odd:
+            more.append(T.ObjectTransformed(s.id, (1.0, 0.0, 0.0, 1.0, float(k), 0.0), (1.0, 0.0, 0.0, 1.0, k + 1.0, 2.0)))
+    assert reduce_all(doc, more)  # applies
+    with _log(tmp_path / "odd.wiretuner", events + more, chunk=50) as store:
+        ref = replay(store, Document(), 1, fast=False)
+        fast = replay(store, Document(), 1, fast=True)
+        assert fast.seq == ref.seq and fast.doc.state_hash() == ref.doc.state_hash()
+
+
+# 80 bytes of text whose kind code would truncate to 3 (ObjectTransformed) if read as a gval
+_TEXT_LIKE_A_GVAL = "CAST(x'010101010101084001' AS TEXT) || printf('%71s', 'x')"
+
+
+@pytest.mark.parametrize("damage", ["x'00'", "NULL", "printf('%80s', 'x')", "zeroblob(88)", "12.5", _TEXT_LIKE_A_GVAL])
+def test_damaged_numeric_columns_stop_replay_at_their_seq_in_any_window(tmp_path, damage):
+    """Text of 80 characters, a wrong length, a number or NULL: named by seq; recover keeps everything before it."""
+    events = random_events(12, 40)
+    with _log(tmp_path / "d.wiretuner", events) as store, patch.object(loader, "_BATCH", 32):
+        geo = [s for (s,) in store.raw_rows("SELECT seq FROM events WHERE gtarget LIKE 'T' || char(31) || '%' ORDER BY seq")]
+        bad = geo[2 * len(geo) // 3]  # a transform: text read as its gval would pass a truncated kind check
+        store.conn.execute(f"UPDATE events SET gval = {damage} WHERE seq = ?", (bad,))
+        with pytest.raises(DocumentCorrupt, match=f"event {bad} ") as info:
+            replay(store, Document(), 1, fast=True)
+        assert info.value.seq == bad
+        rec = replay(store, Document(), 1, fast=True, recover=True)
+        assert rec.seq == bad - 1 and rec.damaged
+        assert rec.doc.state_hash() == replay(store, Document(), 1, bad - 1, fast=False).doc.state_hash()

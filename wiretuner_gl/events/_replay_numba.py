@@ -13,13 +13,19 @@ from numba import njit
 
 @njit(cache=True)
 def scatter_batch(slots, vals, cols, dirty, offsets, widths, groups, slot_group):
-    """Apply rows in order; returns the index of the first row whose kind does not fit its slot, or -1."""
+    """Apply rows in order; returns the index of the first row whose kind does not fit its slot, or -1.
+
+    The kind code must be exactly an integer 1..5: bytes that are not a gval (e.g. 80 characters of
+    text) have a non-zero low byte, hence a fractional code, and stop here at their own row."""
     n = slots.shape[0]
     nk = offsets.shape[0]
     for i in range(n):
         s = slots[i]
-        k = int(vals[i, 0])
-        if k <= 0 or k >= nk or groups[k] != slot_group[s]:
+        code = vals[i, 0]
+        if not (code >= 1.0 and code < nk):  # also NaN
+            return i
+        k = int(code)
+        if k != code or groups[k] != slot_group[s]:
             return i
         off = offsets[k]
         for j in range(widths[k]):

@@ -59,10 +59,18 @@ def geom_from_values(vals) -> object:
     return cls(*args)
 
 
+_KINDS = frozenset({"AnchorMoved", "HandlesMoved", "ObjectTransformed", "ShapeParametersChanged", "ArtboardResized"})
+_KEYED = frozenset({"AnchorMoved", "HandlesMoved"})
+
+
 def columns(e) -> tuple[str | None, bytes | None]:
     """(gtarget, gval) for a geometric event, (None, None) for any other."""
     kind = e.KIND
+    if kind not in _KINDS:
+        return None, None
     try:
+        if any(SEP in t for t in e.targets()) or (kind in _KEYED and SEP in e.key):
+            return None, None  # an id or key holding the separator: JSON alone carries it
         if kind == "AnchorMoved":
             x, y = e.after
             return f"A{SEP}{e.path}{SEP}{e.key}", _PACK(ANCHOR_MOVED, x, y, 0, 0, 0, 0, 0, 0, 0)

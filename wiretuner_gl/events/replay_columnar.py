@@ -13,7 +13,6 @@ NUMBA_DISABLE_JIT=1), and the same ReducerError at the same seq for an event tha
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable, Sequence
 
 import numpy as np
@@ -22,7 +21,7 @@ from ..errors import ReducerError
 from ..model.document import MutableDocument
 from ..model.nodes import Anchor, Artboard, Group, Path, Shape, Subpath
 from . import geocols as G
-from .reducer import apply
+from .reducer import apply, replace  # replace: the reducer's fast one for slotted nodes
 
 _A, _T, _G, _R = 1, 2, 3, 4  # slot groups
 _GROUP_OF_PREFIX = {"A": _A, "T": _T, "G": _G, "R": _R}
@@ -42,7 +41,7 @@ class ReplayFailed(Exception):
 
     def __init__(self, seq: int, kind: str, message: str):
         super().__init__(message)
-        self.seq, self.kind = seq, kind
+        self.seq, self.kind = int(seq), kind
 
 
 def _kernels():
@@ -61,6 +60,7 @@ class ColumnarReplayer:
         self.slot_of: dict[str, int] = {}
         self.info: list = []  # per slot: (target, owner id, anchor key or None, (si, ai) or None)
         self.owned: dict[str, list[int]] = {}
+        self.anchor_index: dict[str, dict[str, tuple[int, int]]] = {}  # path id -> anchor key -> (si, ai)
         self._k = None
 
     # ------------------------------------------------------------------ slots
@@ -70,9 +70,23 @@ class ColumnarReplayer:
         self.dirty = np.concatenate([self.dirty, np.zeros(cap // 2, np.bool_)])
         self.slot_group = np.concatenate([self.slot_group, np.zeros(cap // 2, np.int64)])
 
+    def _anchor_where(self, oid: str, node: Path) -> dict[str, tuple[int, int]]:
+        """key -> (subpath, anchor) index of a path, the first match as the reducer finds it; kept while
+        the path has slots (a drag touches many anchors of one path: one walk instead of one each)."""
+        idx = self.anchor_index.get(oid)
+        if idx is None:
+            idx = {}
+            for si, sp in enumerate(node.subpaths):
+                for ai, a in enumerate(sp.anchors):
+                    idx.setdefault(a.key, (si, ai))
+            self.anchor_index[oid] = idx
+        return idx
+
     def _resolve(self, target: str, kind_code: int) -> int:
         """A new slot for target, filled from the current node; ReducerError as the reducer would raise."""
-        parts = target.split(G.SEP)
+        parts = target.split(G.SEP) if type(target) is str else ()
+        if len(parts) != (3 if parts and parts[0] == "A" else 2) or parts[0] not in _GROUP_OF_PREFIX:
+            raise ReducerError(f"malformed geometric target {target!r}")
         prefix, oid = parts[0], parts[1]
         node = self.m.get(oid)
         kind = _KIND_NAME.get(kind_code, "event")
@@ -81,16 +95,11 @@ class ColumnarReplayer:
             if not isinstance(node, Path):
                 raise ReducerError(f"path {oid} does not exist")
             key = parts[2]
-            for si, sp in enumerate(node.subpaths):
-                for ai, a in enumerate(sp.anchors):
-                    if a.key == key:
-                        where = (si, ai)
-                        row = (a.x, a.y, a.in_x, a.in_y, a.out_x, a.out_y)
-                        break
-                if where:
-                    break
-            else:
+            where = self._anchor_where(oid, node).get(key)
+            if where is None:
                 raise ReducerError(f"{oid} has no anchor {key}")
+            a = node.subpaths[where[0]].anchors[where[1]]
+            row = (a.x, a.y, a.in_x, a.in_y, a.out_x, a.out_y)
         else:
             if node is None:
                 raise ReducerError(f"node {oid} does not exist")
@@ -116,19 +125,28 @@ class ColumnarReplayer:
 
     # ------------------------------------------------------------------ batches
     def geometric(self, seqs: Sequence[int], targets: Sequence[str], vals: np.ndarray) -> None:
-        """Apply a run of geometric events (vals: n x 10 float64 gval rows) in order."""
-        get = self.slot_of.get
-        slots = np.asarray([get(t, -1) for t in targets], np.int64)
-        for i in np.flatnonzero(slots < 0).tolist():  # targets seen for the first time, in order
-            t = targets[i]
-            s = get(t, -1)
-            if s == -1:
+        """Apply a run of geometric events (vals: n x 10 float64 gval rows) in order.
+
+        Per event this is C-level work only (dict.fromkeys, map over dict lookups, the kernel):
+        Python code runs per *new target*, not per event.
+        """
+        slot_of = self.slot_of
+        for t in dict.fromkeys(targets):  # distinct targets in order of first use
+            if t in slot_of:
+                continue
+            try:
+                self._resolve(t, 0)
+            except ReducerError:
+                # Geometric events change no structure, so whether a target resolves is fixed for the
+                # whole run: the first event of the first target that fails is the reducer's failure.
+                i = targets.index(t)
+                self._apply_prefix(np.fromiter(map(slot_of.__getitem__, targets[:i]), np.int64, i), vals[:i], seqs)
                 try:
-                    s = self._resolve(t, int(vals[i, 0]))
+                    self._resolve(t, int(vals[i, 0]))  # again, for the reducer's message with the kind
                 except ReducerError as exc:
-                    self._apply_prefix(slots[:i], vals[:i], seqs)
                     raise ReplayFailed(seqs[i], _KIND_NAME.get(int(vals[i, 0]), "?"), str(exc)) from None
-            slots[i] = s
+                raise AssertionError("a target resolved on the second try")  # pragma: no cover
+        slots = np.fromiter(map(slot_of.__getitem__, targets), np.int64, len(targets))
         self._apply_prefix(slots, vals, seqs)
 
     def _apply_prefix(self, slots, vals, seqs) -> None:
@@ -144,6 +162,7 @@ class ColumnarReplayer:
     def structural(self, seq: int, event) -> None:
         """Apply a non-geometric event through the reducer, first settling the nodes it targets."""
         for oid in event.targets():
+            self.anchor_index.pop(oid, None)
             slots = self.owned.pop(oid, None)
             if slots:
                 self._write_back(oid, slots)
@@ -156,18 +175,17 @@ class ColumnarReplayer:
 
     # ------------------------------------------------------------------ nodes from slots
     def _write_back(self, oid: str, slots: list[int]) -> None:
-        dirty = [s for s in slots if self.dirty[s]]
+        dirty = [s for s, d in zip(slots, self.dirty[slots].tolist()) if d]
         if not dirty:
             return
         self.dirty[dirty] = False
         node = self.m.get(oid)
         changes = {}
         anchors: dict[int, list] = {}
-        for s in dirty:
-            row = self.cols[s].tolist()
-            g = self.slot_group[s]
+        info = self.info
+        for s, row, g in zip(dirty, self.cols[dirty].tolist(), self.slot_group[dirty].tolist()):
             if g == _A:
-                si, ai = self.info[s][3]
+                si, ai = info[s][3]
                 lst = anchors.get(si)
                 if lst is None:
                     lst = anchors[si] = list(node.subpaths[si].anchors)
@@ -215,34 +233,17 @@ def replay_events(m: MutableDocument, events: Sequence, first_seq: int = 1) -> N
     r.finish()
 
 
-_ROW_BYTES = 8 * G.WIDTH
-
-
-def _values(seqs, gvs) -> np.ndarray:
-    try:
-        blob = b"".join(gvs)
-    except TypeError:
-        blob = b""
-    if len(blob) != _ROW_BYTES * len(gvs):
-        bad = next(s for s, g in zip(seqs, gvs) if type(g) is not bytes or len(g) != _ROW_BYTES)
-        raise ReplayFailed(bad, "?", "its numeric columns are damaged")
-    return np.frombuffer(blob, "<f8").reshape(-1, G.WIDTH)
-
-
-def replay_rows(r: ColumnarReplayer, rows: list[tuple], decode: Callable[[tuple], object]) -> int:
-    """Apply store rows (seq, gtarget, gval, ...) in order; `decode(row)` gives a non-geometric row's event.
-
-    Returns the last seq applied.
-    """
-    if not rows:
-        return 0
-    seqs, gts, gvs = list(zip(*rows))[:3]
-    py = [i for i, t in enumerate(gts) if t is None]
-    start = 0
-    for i in py + [len(rows)]:
-        if i > start:
-            r.geometric(seqs[start:i], gts[start:i], _values(seqs[start:i], gvs[start:i]))
-        if i < len(rows):
-            r.structural(seqs[i], decode(rows[i]))
-        start = i + 1
-    return seqs[-1]
+def replay_columns(r: ColumnarReplayer, seqs: np.ndarray, targets: list, vals: np.ndarray,
+                   structural: Sequence[tuple], decode: Callable[[tuple], object]) -> None:
+    """Apply one window of the log in seq order: the geometric rows as columns (seqs ascending) and
+    the other rows (`structural`, ascending by their first item, the seq), each applied at its place
+    between geometric runs; `decode(row)` gives a structural row's event."""
+    cuts = np.searchsorted(seqs, [row[0] for row in structural]).tolist() if structural else []
+    a = 0
+    for row, b in zip(structural, cuts):
+        if b > a:
+            r.geometric(seqs[a:b], targets[a:b], vals[a:b])
+            a = b
+        r.structural(row[0], decode(row))
+    if len(seqs) > a:
+        r.geometric(seqs[a:], targets[a:], vals[a:])
