@@ -1,15 +1,21 @@
 """Collaboration benchmark: N clients on loopback editing one document at a fixed send rate.
 
 Each client owns a shape and sends one ObjectTransformed per tick on a fixed schedule (an open
-loop: latency is measured from the scheduled send time, so a stalled gateway cannot hide its
-backlog, i.e. no coordinated omission). Reported per configuration:
+loop: latency is measured from the scheduled send time, so a stalled gateway, or a late load
+generator, cannot hide its backlog, i.e. no coordinated omission). Every client is a real WebSocket
+connection; the clients are spread over several load-generator processes (`--client-procs`, on
+uvloop when installed) so that one process's frame handling does not delay the others' sends and
+receipts. Reported per configuration:
   ack latency          scheduled send -> ack received by the sender (commit included)
-  propagation latency  scheduled send -> record received by another client (sampled observers)
-  events/s per gateway committed events per second, from each gateway's /metrics
+  propagation latency  scheduled send -> record received by another client (8 observing clients)
+  send lag             scheduled send -> submit written by the client (the load generator's own share)
+  events/s per gateway acknowledged events per second, by the gateway that committed them
+  gateway CPU          CPU time of each gateway process (all threads) per committed event
 Configurations: `wiretuner serve` on SQLite (one gateway), and on PostgreSQL + Redis with two
 gateway processes (clients alternate between them). Only loopback addresses are used.
 
     python perf/bench_collab.py [--clients 10 50 200] [--rate 100] [--seconds 8] [--backends sqlite pg]
+                                [--client-procs 2] [--client-loop auto] [--gateway-loop auto]
 
 The last line printed is a JSON object with every figure.
 """
@@ -18,7 +24,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
+import multiprocessing
 import sys
 import tempfile
 import time
@@ -26,6 +34,7 @@ import urllib.request
 from pathlib import Path
 
 import aiohttp
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -35,6 +44,7 @@ from wiretuner_gl.events import types as T  # noqa: E402
 from wiretuner_gl.model import Artboard, Layer, RectGeom, Shape  # noqa: E402
 from wiretuner_gl.model.ids import key_between  # noqa: E402
 from wiretuner_gl.server.auth import TokenAuthority  # noqa: E402
+from wiretuner_gl.server.loops import loop_name, new_event_loop  # noqa: E402
 from wiretuner_gl.sync.protocol import WireEvent  # noqa: E402
 
 OBSERVERS = 8  # clients that parse every record to measure propagation
@@ -51,14 +61,25 @@ def ms(x):
     return None if x is None else round(x * 1000, 3)
 
 
-async def run_clients(urls, doc, n, rate, seconds, warmup):
+def sched_time(eid: str, t0: float, n: int, rate: float, warmup: float) -> float | None:
+    """The scheduled send time of benchmark event `b{i}:{counter}` (counters 1-3 are the setup batch)."""
+    who, _, c = eid.rpartition(":")
+    if not who.startswith("b") or not c.isdigit() or int(c) < 4:
+        return None
+    i, k = int(who[1:]), int(c) - 2
+    return t0 - warmup + i / rate + (k - 2) / (rate / n)
+
+
+async def run_clients(urls, doc, n, rate, seconds, warmup, mine, go):
+    """This process's share of the clients (`mine`: client indices). `go()` is awaited once they are all
+    connected and returns the start of the measured window (time.perf_counter(), which is CLOCK_MONOTONIC
+    and so the same clock in every process)."""
     auth = TokenAuthority(SECRET)
     per_client = rate / n
-    sched: dict[str, float] = {}
-    ack_lat, prop_lat = [], []
+    ack_lat, prop_lat, send_lag = [], [], []
     per_gateway = [0] * len(urls)
     t_measure = [0.0, 0.0]
-    ready = asyncio.Event()
+    started = asyncio.Event()
     connected = [0]
     closed: list = []
 
@@ -67,6 +88,7 @@ async def run_clients(urls, doc, n, rate, seconds, warmup):
             await client_(i, session)
         except (aiohttp.ClientError, ConnectionError) as exc:
             closed.append(f"{type(exc).__name__}")
+            connected[0] += 1  # never blocks the others' start
 
     async def client_(i, session):
         cid = f"b{i}"
@@ -75,7 +97,7 @@ async def run_clients(urls, doc, n, rate, seconds, warmup):
             await ws.send_str(json.dumps({"type": "hello", "token": auth.mint(cid, doc, "editor"), "client": cid,
                                           "since": 10 ** 12}))
             json.loads((await ws.receive()).data)
-            ab, layer = Artboard(f"artboard:{cid}.1", cid, 0, 0, 100, 100, key_between(None, None)), None
+            ab = Artboard(f"artboard:{cid}.1", cid, 0, 0, 100, 100, key_between(None, None))
             layer = Layer(f"layer:{cid}.1", ab.id, "L", key_between(None, None))
             shape = Shape(f"shape:{cid}.1", layer.id, key_between(None, None), RectGeom(0, 0, 10, 10))
             setup = [T.ArtboardCreated(ab), T.LayerCreated(layer), T.ObjectCreated(shape)]
@@ -96,10 +118,10 @@ async def run_clients(urls, doc, n, rate, seconds, warmup):
                         if t0 is not None and t_measure[0] <= t0 < t_measure[1]:
                             ack_lat.append(now - t0)
                             per_gateway[i % len(urls)] += 1
-                    elif observer and d.startswith('{"type":"events"'):
+                    elif observer and d.startswith('{"type":"events"') and t_measure[0]:
                         for r in json.loads(d)["records"]:
-                            t0 = sched.get(r["eid"])
-                            if t0 is not None and t_measure[0] <= t0 <= t_measure[1]:
+                            t0 = sched_time(r["eid"], t_measure[0], n, rate, warmup)
+                            if t0 is not None and t_measure[0] <= t0 < t_measure[1]:
                                 prop_lat.append(now - t0)
 
             async def reader_logged():
@@ -110,37 +132,88 @@ async def run_clients(urls, doc, n, rate, seconds, warmup):
             stopping = False
             rt = asyncio.create_task(reader_logged())
             connected[0] += 1
-            if connected[0] == n:
-                ready.set()
-            await ready.wait()
+            await started.wait()
             start = t_measure[0] - warmup + i / rate  # clients' ticks interleave evenly
             k = 2
             before = shape.transform
             end = t_measure[1]
             while True:
                 t_send = start + (k - 2) / per_client
-                if t_send > end:
+                if t_send >= end:
                     break
                 delay = t_send - time.perf_counter()
                 if delay > 0:
                     await asyncio.sleep(delay)
                 after = (1.0, 0.0, 0.0, 1.0, float(k), 0.0)
                 eid = f"{cid}:{k + 2}"
-                sched[eid] = t_send
                 pending_acks[eid] = t_send
                 ev = WireEvent.of(eid, T.ObjectTransformed(shape.id, before, after)).to_json()
                 await ws.send_str(json.dumps({"type": "submit", "group": f"{cid}.g{k}", "cause": None, "events": [ev]}))
+                if t_send >= t_measure[0]:
+                    send_lag.append(time.perf_counter() - t_send)  # the load generator's own lateness
                 before = after
                 k += 1
             await asyncio.sleep(1.0)  # let the last acks and records arrive
             stopping = True
             rt.cancel()
 
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:  # no pool cap: 200 sockets
-        t_measure[0] = time.perf_counter() + 1.0 + warmup + n * 0.005
+    async def starter():
+        while connected[0] < len(mine):
+            await asyncio.sleep(0.01)
+        t_measure[0] = await go()
         t_measure[1] = t_measure[0] + seconds
-        await asyncio.gather(*(client(i, session) for i in range(n)))
-    return ack_lat, prop_lat, [c / seconds for c in per_gateway], closed
+        gc.collect()
+        gc.freeze()  # setup garbage is not rescanned during the measured window
+        started.set()
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:  # no pool cap: 200 sockets
+        await asyncio.gather(starter(), *(client(i, session) for i in mine))
+    return ack_lat, prop_lat, per_gateway, closed, send_lag
+
+
+def client_process(conn, urls, doc, n, rate, seconds, warmup, mine, loop_kind):
+    """One load-generator process: connects its clients, reports ready, waits for the start time."""
+    async def go():
+        conn.send("ready")
+        return await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+
+    loop = new_event_loop(loop_kind)
+    try:
+        conn.send(("done", loop_name(loop), loop.run_until_complete(
+            run_clients(urls, doc, n, rate, seconds, warmup, mine, go))))
+    finally:
+        loop.close()
+
+
+def run_load(urls, doc, n, rate, seconds, warmup, procs, loop_kind):
+    """Spread the n clients over `procs` processes (client i in process i % procs) so the load
+    generator's own frame handling does not queue behind one process's event loop."""
+    ctx = multiprocessing.get_context("spawn")
+    pipes, workers = [], []
+    for w in range(procs):
+        mine = [i for i in range(n) if i % procs == w]
+        a, b = ctx.Pipe()
+        p = ctx.Process(target=client_process, args=(b, urls, doc, n, rate, seconds, warmup, mine, loop_kind), daemon=True)
+        p.start()
+        pipes.append(a)
+        workers.append(p)
+    for a in pipes:
+        if a.recv() != "ready":
+            raise RuntimeError("a load-generator process failed to start")
+    t0 = time.perf_counter() + 0.3 + warmup
+    for a in pipes:
+        a.send(t0)
+    ack, prop, per_gateway, closed, loops, lag = [], [], [0] * len(urls), [], set(), []
+    for a, p in zip(pipes, workers):
+        tag, lname, (ack_w, prop_w, gw_w, closed_w, lag_w) = a.recv()
+        ack += ack_w
+        lag += lag_w
+        prop += prop_w
+        per_gateway = [x + y for x, y in zip(per_gateway, gw_w)]
+        closed += closed_w
+        loops.add(lname)
+        p.join(10)
+    return ack, prop, [c / seconds for c in per_gateway], closed, sorted(loops), lag
 
 
 def events_total(port):
@@ -151,27 +224,43 @@ def events_total(port):
     return 0.0
 
 
-def bench(gateways, n, rate, seconds, warmup, tag):
+def gateway_loop(port):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+        return json.loads(r.read())["loop"]
+
+
+def bench(gateways, n, rate, seconds, warmup, tag, procs, loop_kind):
     doc = f"bench-{tag}-{n}-{int(time.time())}"
     before = [events_total(g.port) for g in gateways]
-    ack, prop, rates, closed = asyncio.run(run_clients([g.url for g in gateways], doc, n, rate, seconds, warmup))
+    procs_ = [psutil.Process(g.proc.pid) for g in gateways]
+    cpu0 = [sum(p.cpu_times()[:2]) for p in procs_]
+    ack, prop, rates, closed, loops, lag = run_load([g.url for g in gateways], doc, n, rate, seconds, warmup,
+                                               min(procs, n), loop_kind)
     after = [events_total(g.port) for g in gateways]
+    cpu = [sum(p.cpu_times()[:2]) - c for p, c in zip(procs_, cpu0)]
     sent = rate * seconds
     return {
         "clients": n, "rate_events_per_s": rate, "seconds": seconds,
         "ack_ms": {"p50": ms(pct(ack, 50)), "p99": ms(pct(ack, 99)), "max": ms(max(ack) if ack else None), "n": len(ack)},
         "propagation_ms": {"p50": ms(pct(prop, 50)), "p99": ms(pct(prop, 99)), "max": ms(max(prop) if prop else None),
                            "n": len(prop)},
+        # scheduled send -> submit written by the client: the load generator's share of the latencies above
+        "send_lag_ms": {"p50": ms(pct(lag, 50)), "p99": ms(pct(lag, 99)), "max": ms(max(lag) if lag else None)},
         # acknowledged events per second in the measured window, by the gateway that committed them
         "events_per_s_per_gateway": [round(r, 1) for r in rates],
         "events_committed_per_gateway": [int(b - a) for a, b in zip(before, after)],
+        # gateway process CPU time (all threads, user + system) per committed event, over the whole run
+        # (connect, warm-up and tail included): the cost the fan-out optimisations cut, less noisy than p99
+        "gateway_cpu_ms_per_event": [round(c * 1000 / max(1, b - a), 3) for c, a, b in zip(cpu, before, after)],
         "acked_fraction": round(len(ack) / sent, 3) if sent else None,
         "connections_lost": len(closed), "lost_how": sorted(set(closed)),
+        "client_processes": min(procs, n), "client_loop": "/".join(loops),
     }
 
 
 def progress(row):
-    print(f"  {row['clients']} clients: ack p99 {row['ack_ms']['p99']} ms, propagation p99 {row['propagation_ms']['p99']} ms",
+    print(f"  {row['clients']} clients: ack p99 {row['ack_ms']['p99']} ms, propagation p99 {row['propagation_ms']['p99']} ms, "
+          f"client send lag p99 {row['send_lag_ms']['p99']} ms",
           file=sys.stderr, flush=True)
     return row
 
@@ -183,16 +272,22 @@ def main(argv=None):
     ap.add_argument("--seconds", type=float, default=8.0)
     ap.add_argument("--warmup", type=float, default=2.0)
     ap.add_argument("--backends", nargs="+", default=["sqlite", "pg"], choices=["sqlite", "pg"])
+    ap.add_argument("--client-procs", type=int, default=2, help="load-generator processes the clients are spread over")
+    ap.add_argument("--client-loop", default="auto", choices=["auto", "uvloop", "asyncio"], help="the clients' event loop")
+    ap.add_argument("--gateway-loop", default="auto", choices=["auto", "uvloop", "asyncio"], help="`wiretuner serve --loop`")
     args = ap.parse_args(argv)
+    extra = ["--rate", "1000", "--loop", args.gateway_loop]
+    run = dict(procs=max(1, args.client_procs), loop_kind=args.client_loop)
     import os
 
     out = {"machine": f"{sys.platform}, {os.cpu_count()} cores, loopback", "load_average_at_start": os.getloadavg(),
-           "results": {}}
+           "client_processes": run["procs"], "results": {}}
     tmp = Path(tempfile.mkdtemp(prefix="wt-bench-"))
     if "sqlite" in args.backends:
-        gw = GatewayProcess(str(tmp / "bench.sqlite"), None, extra=["--rate", "1000"])
+        gw = GatewayProcess(str(tmp / "bench.sqlite"), None, extra=extra)
+        out["gateway_loop"] = gateway_loop(gw.port)
         try:
-            out["results"]["sqlite_1_gateway"] = [progress(bench([gw], n, args.rate, args.seconds, args.warmup, "sq"))
+            out["results"]["sqlite_1_gateway"] = [progress(bench([gw], n, args.rate, args.seconds, args.warmup, "sq", **run))
                                                   for n in args.clients]
         finally:
             gw.stop()
@@ -200,8 +295,9 @@ def main(argv=None):
         pg, rd = Postgres(), Redis()
         gws = []
         try:
-            gws = [GatewayProcess(pg.url, rd.url, extra=["--rate", "1000"]) for _ in range(2)]
-            out["results"]["postgres_redis_2_gateways"] = [progress(bench(gws, n, args.rate, args.seconds, args.warmup, "pg"))
+            gws = [GatewayProcess(pg.url, rd.url, extra=extra) for _ in range(2)]
+            out["gateway_loop"] = gateway_loop(gws[0].port)
+            out["results"]["postgres_redis_2_gateways"] = [progress(bench(gws, n, args.rate, args.seconds, args.warmup, "pg", **run))
                                                            for n in args.clients]
         finally:
             for g in gws:
@@ -210,10 +306,13 @@ def main(argv=None):
             pg.stop()
     for name, rows in out["results"].items():
         print(f"\n{name}")
-        print(f"{'clients':>8} {'ack p50':>9} {'ack p99':>9} {'prop p50':>9} {'prop p99':>9}  events/s per gateway")
+        print(f"{'clients':>8} {'ack p50':>9} {'ack p99':>9} {'prop p50':>9} {'prop p99':>9} {'lag p99':>9}  events/s per gateway")
         for r in rows:
             print(f"{r['clients']:>8} {r['ack_ms']['p50']!s:>9} {r['ack_ms']['p99']!s:>9} {r['propagation_ms']['p50']!s:>9} "
-                  f"{r['propagation_ms']['p99']!s:>9}  {r['events_per_s_per_gateway']}  lost {r['connections_lost']}")
+                  f"{r['propagation_ms']['p99']!s:>9} {r['send_lag_ms']['p99']!s:>9}  {r['events_per_s_per_gateway']}  "
+                  f"lost {r['connections_lost']}")
+    print(f"\nload average at start {out['load_average_at_start']}, gateway loop {out.get('gateway_loop')}, "
+          f"clients in {run['procs']} processes on {args.client_loop}")
     print(json.dumps(out))
 
 

@@ -22,6 +22,8 @@ def add_arguments(p) -> None:
     p.add_argument("--max-message", type=int, default=1 << 20, help="largest frame in bytes (default 1 MiB)")
     p.add_argument("--rate", type=float, default=200.0, help="messages per second per connection (default 200)")
     p.add_argument("--idle-timeout", type=float, default=60.0, help="seconds without a message before closing")
+    p.add_argument("--loop", choices=("auto", "uvloop", "asyncio"), default="auto",
+                   help="event loop: uvloop when installed (auto, the default), or the standard asyncio loop")
     p.add_argument("--log-level", default="INFO")
 
 
@@ -40,6 +42,6 @@ def run(args) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     cfg = ServerConfig(host=args.host, port=args.port, database=args.database, redis=args.redis,
                        origins=frozenset(args.allow_origin), max_message=args.max_message, rate=args.rate,
-                       burst=args.rate * 2, idle_timeout=args.idle_timeout)
+                       burst=args.rate * 2, idle_timeout=args.idle_timeout, loop=args.loop)
     serve_forever(cfg, authority)
     return 0

@@ -19,6 +19,7 @@ from .auth import AuthError, TokenAuthority
 from .config import ServerConfig
 from .connection import Connection, Records
 from .fanout import LocalFanout, RedisFanout
+from .loops import loop_name
 from .metrics import Metrics
 from .storage import DocState, open_storage
 
@@ -48,7 +49,7 @@ class Gateway:
         self.authority = authority
         self.metrics = Metrics()
         self.gateway_id = gateway_id or os.urandom(6).hex()
-        self.storage = open_storage(config.database)
+        self.storage = open_storage(config.database, loop=config.loop)
         if hasattr(self.storage, "synchronous"):
             self.storage.synchronous = config.sqlite_synchronous
         self.fanout = RedisFanout(config.redis, self.gateway_id, self.metrics) if config.redis else LocalFanout()
@@ -80,14 +81,19 @@ class Gateway:
                 c.send(item)
 
     async def broadcast(self, hub: Hub, msg: dict, exclude: Connection | None) -> None:
-        self._relay_local(hub, Records(msg["records"]), exclude)
-        await self.fanout.publish("ev", hub.doc, msg)
+        recs = Records(msg["records"])  # serialized and framed once for every local connection and Redis
+        self._relay_local(hub, recs, exclude)
+        await self.fanout.publish("ev", hub.doc, msg, text=recs.text)
 
     async def relay_presence(self, hub: Hub, msg: dict, exclude: Connection | None) -> None:
         self._relay_local(hub, P.dumps(msg), exclude)
         await self.fanout.publish("pr", hub.doc, msg)
 
     def deliver_remote(self, kind: str, doc: str, msg: dict) -> None:
+        if kind == "ev":
+            state, observe = self.states.get(doc), getattr(self.storage, "observe", None)
+            if state is not None and observe is not None and msg.get("records"):
+                observe(state, msg["records"])  # keeps this gateway's copy current: its next commit skips a catch-up
         hub = self.hubs.get(doc)
         if hub is None:
             return
@@ -115,7 +121,7 @@ class Gateway:
         ws = web.WebSocketResponse(heartbeat=self.config.heartbeat, max_msg_size=4 * self.config.max_message,
                                    compress=False)  # per-frame deflate costs more CPU than loopback/LAN bandwidth saves
         await ws.prepare(request)
-        conn = Connection(self, ws, doc)
+        conn = Connection(self, ws, doc, request.transport)
         self.conns.add(conn)
         self.metrics.connections += 1
         self.metrics.connections_total += 1
@@ -127,7 +133,7 @@ class Gateway:
         return ws
 
     async def healthz(self, request: web.Request) -> web.Response:
-        return web.json_response({"ok": True, "gateway": self.gateway_id})
+        return web.json_response({"ok": True, "gateway": self.gateway_id, "loop": loop_name(asyncio.get_running_loop())})
 
     async def readyz(self, request: web.Request) -> web.Response:
         db, fan = await self.storage.ready(), await self.fanout.ready()
@@ -151,7 +157,7 @@ class Gateway:
     async def on_startup(self, app: web.Application) -> None:
         await self.storage.open()
         await self.fanout.start(self.deliver_remote)
-        log.info("gateway %s on %s, %s", self.gateway_id, self.storage.describe(),
+        log.info("gateway %s (%s loop) on %s, %s", self.gateway_id, loop_name(asyncio.get_running_loop()), self.storage.describe(),
                  self.fanout.describe() if self.config.redis else "no fan-out (single process)")
 
     async def on_shutdown(self, app: web.Application) -> None:

@@ -22,3 +22,4 @@ class ServerConfig:
     presence_interval: float = 0.05  # at most one presence relay per client per interval; extra ones are coalesced
     send_queue: int = 20000  # queued outgoing frames per connection before it is closed as too slow (1013)
     sqlite_synchronous: str = "FULL"
+    loop: str = "auto"  # event loop: "auto" (uvloop when importable), "uvloop" or "asyncio" (server/loops.py)

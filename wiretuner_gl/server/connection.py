@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import struct
 import time
 from typing import TYPE_CHECKING
 
@@ -25,15 +26,38 @@ PRESENCE_KEYS = {"cursor", "selection", "name", "colour", "tool"}
 MAX_PRESENCE = 4096
 
 
+_FRAME_HEADER = (struct.Struct("!BB").pack, struct.Struct("!BBH").pack, struct.Struct("!BBQ").pack)
+
+
+def text_frame(payload: bytes) -> bytes:
+    """One final, unmasked, uncompressed WebSocket text frame (RFC 6455 section 5.2), as a server sends it.
+    Written here because aiohttp builds the frame inside each `send_str` call and has no public way to
+    encode a frame once and write the same bytes to many sockets."""
+    n = len(payload)
+    if n < 126:
+        return _FRAME_HEADER[0](0x81, n) + payload
+    if n < 65536:
+        return _FRAME_HEADER[1](0x81, 126, n) + payload
+    return _FRAME_HEADER[2](0x81, 127, n) + payload
+
+
 class Records:
-    """Committed records for one broadcast, serialized once for every connection. A connection that
-    falls behind sends what queued up as one `events` frame (fewer frames under load, same order)."""
+    """Committed records for one broadcast, serialized (and framed) once for every connection. A
+    connection that falls behind sends what queued up as one `events` frame (fewer frames under load,
+    same order)."""
 
-    __slots__ = ("inner", "text")
+    __slots__ = ("inner", "text", "_frame")
 
-    def __init__(self, records: list[dict]):
-        self.inner = P.dumps(records)[1:-1]
+    def __init__(self, records: list[dict] | None = None, *, inner: str | None = None):
+        self.inner = inner if inner is not None else P.dumps(records)[1:-1]
         self.text = '{"type":"events","records":[' + self.inner + "]}"
+        self._frame: bytes | None = None
+
+    @property
+    def frame(self) -> bytes:
+        if self._frame is None:
+            self._frame = text_frame(self.text.encode("utf-8"))
+        return self._frame
 
 
 _STOP = object()
@@ -41,8 +65,12 @@ MAX_COALESCE = 256
 
 
 class Connection:
-    def __init__(self, gw: "Gateway", ws: web.WebSocketResponse, doc: str):
+    def __init__(self, gw: "Gateway", ws: web.WebSocketResponse, doc: str, transport: asyncio.Transport | None = None):
         self.gw, self.ws, self.doc = gw, ws, doc
+        # Direct writes (Connection.send) go straight to the socket's transport, bypassing aiohttp's
+        # writer, which is only sound for uncompressed frames: the gateway never negotiates deflate.
+        self.transport = transport if not ws.compress else None
+        self._sending = False  # the send loop is writing (or waiting for the socket to drain)
         cfg = gw.config
         self.bucket = TokenBucket(cfg.rate, cfg.burst)
         self.queue: asyncio.Queue = asyncio.Queue()
@@ -63,7 +91,7 @@ class Connection:
             while not self.ws.closed:
                 timeout = cfg.hello_timeout if self.identity is None else cfg.idle_timeout
                 try:
-                    msg = await asyncio.wait_for(self.ws.receive(), timeout)
+                    msg = await self.ws.receive(timeout)  # (asyncio.wait_for would start a task per message)
                 except asyncio.TimeoutError:
                     await self.close(P.CLOSE_TIMEOUT, "no hello in time" if self.identity is None else "idle timeout")
                     break
@@ -110,6 +138,9 @@ class Connection:
             await self.ws.close(code=code, message=reason.encode("utf-8")[:120])
 
     async def _send_loop(self) -> None:
+        """The slow path: what could not be written at once (the socket was backed up, or earlier
+        frames are still queued) goes out from here, in order, through aiohttp's writer, which waits
+        for the socket to drain."""
         held = None
         q = self.queue
         while True:
@@ -129,17 +160,36 @@ class Connection:
                     '{"type":"events","records":[' + ",".join(p.inner for p in parts) + "]}"
             else:
                 text = m
+            self._sending = True
             try:
                 await self.ws.send_str(text)
             except (ConnectionResetError, RuntimeError):
                 return
+            finally:
+                self._sending = False
 
     def send(self, msg) -> None:
-        """Queue a message (dict, pre-serialized str, or Records) for this connection."""
+        """Send a message (dict, pre-serialized str, or Records) to this connection, in order.
+
+        The fast path writes the frame to the socket right here (for a broadcast, the same prebuilt
+        frame bytes for every connection): no task switch per connection and frame. It applies only
+        while nothing is queued or being written and the transport holds no unsent data, so order and
+        backpressure are kept; otherwise the message queues for the send loop, and a connection whose
+        queue reaches `send_queue` frames is closed with 1013."""
+        if not isinstance(msg, (str, Records)):
+            msg = P.dumps(msg)
+        t = self.transport
+        if (t is not None and not self._sending and self.queue.empty() and not self.ws.closed
+                and not t.is_closing() and not t.get_write_buffer_size()):
+            try:
+                t.write(msg.frame if isinstance(msg, Records) else text_frame(msg.encode("utf-8")))
+                return
+            except (RuntimeError, ConnectionError):  # the transport is gone: the receive loop will notice
+                return
         if self.queue.qsize() >= self.gw.config.send_queue:
             asyncio.ensure_future(self.close(P.CLOSE_TRY_AGAIN, "client reads too slowly; resume later"))
             return
-        self.queue.put_nowait(msg if isinstance(msg, (str, Records)) else P.dumps(msg))
+        self.queue.put_nowait(msg)
 
     # ------------------------------------------------------------------ messages
     async def dispatch(self, m: dict) -> None:

@@ -23,7 +23,7 @@ class LocalFanout:
     async def start(self, deliver: Deliver) -> None:
         pass
 
-    async def publish(self, kind: str, doc: str, msg: dict) -> None:
+    async def publish(self, kind: str, doc: str, msg: dict, text: str | None = None) -> None:
         pass
 
     async def close(self) -> None:
@@ -96,9 +96,11 @@ class RedisFanout:
             await asyncio.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 2.0)
 
-    async def publish(self, kind: str, doc: str, msg: dict) -> None:
+    async def publish(self, kind: str, doc: str, msg: dict, text: str | None = None) -> None:
+        """`text`, when given, is `msg` already serialized as JSON (a broadcast's records are, once)."""
+        body = text if text is not None else json.dumps(msg, separators=(",", ":"), ensure_ascii=False)
         try:
-            await self._pub.publish(f"wt:{kind}:{doc}", json.dumps({"g": self.gateway_id, "m": msg}, separators=(",", ":")))
+            await self._pub.publish(f"wt:{kind}:{doc}", '{"g":' + json.dumps(self.gateway_id) + ',"m":' + body + "}")
         except Exception as exc:  # the event is committed already; clients catch up through fetch
             self.metrics.redis_errors += 1
             log.warning("redis publish failed (%s); clients will fetch the gap", type(exc).__name__)

@@ -10,12 +10,15 @@ from aiohttp import web
 from .app import ACCESS_LOG_FORMAT, GATEWAY_KEY, create_app, install_log_filter
 from .auth import TokenAuthority
 from .config import ServerConfig
+from .loops import new_event_loop
 
 
 def serve_forever(config: ServerConfig, authority: TokenAuthority, *, print_fn=print) -> None:
     install_log_filter()
+    loop = new_event_loop(config.loop)
+    asyncio.set_event_loop(loop)
     app = create_app(config, authority)
-    web.run_app(app, host=config.host, port=config.port, access_log_format=ACCESS_LOG_FORMAT,
+    web.run_app(app, loop=loop, host=config.host, port=config.port, access_log_format=ACCESS_LOG_FORMAT,
                 print=lambda msg: print_fn(f"wiretuner gateway listening on http://{config.host}:{config.port}"),
                 shutdown_timeout=5)
 
@@ -27,7 +30,7 @@ class GatewayThread:
         self.config = config
         self.authority = authority
         self.gateway_id = gateway_id
-        self.loop = asyncio.new_event_loop()
+        self.loop = new_event_loop(config.loop)
         self.port: int | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None

@@ -38,16 +38,31 @@ class DocState:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def catch_up(self, rows: Sequence[tuple]) -> None:
-        """Apply committed rows (seq, kind, v, payload) that this copy has not seen yet."""
+        """Apply committed rows (seq, kind, v, payload) that this copy has not seen yet (rows it has
+        seen already, e.g. learnt from another gateway meanwhile, are skipped). All or nothing: on an
+        error the copy stays as it was."""
+        rows = [r for r in rows if r[0] > self.seq]
         if not rows:
             return
-        m = self.doc.mutate()
-        for seq, kind, v, payload in rows:
-            if seq != self.seq + 1:
-                raise StorageError(f"document log has a hole before seq {seq}")
-            apply(m, decode_event(kind, v, payload, where=f"stored event {seq}"))
-            self.seq = seq
-        self.doc = m.finish()
+        m, seq = self.doc.mutate(), self.seq
+        for row_seq, kind, v, payload in rows:
+            if row_seq != seq + 1:
+                raise StorageError(f"document log has a hole before seq {row_seq}")
+            apply(m, decode_event(kind, v, payload, where=f"stored event {row_seq}"))
+            seq = row_seq
+        self.doc, self.seq = m.finish(), seq
+
+    def observe(self, records: Sequence[dict]) -> None:
+        """Best effort: apply records another gateway committed (as relayed through Redis) when they
+        continue this copy exactly, so the next commit usually finds it current and skips a catch-up
+        query. Anything else (a gap, a repeat, a record that does not decode) is left to the catch-up,
+        which reads the database."""
+        try:
+            rows = [(r["seq"], r["kind"], r["v"], r["data"]) for r in records if r["seq"] > self.seq]
+            if rows and rows[0][0] == self.seq + 1 and all(b[0] == a[0] + 1 for a, b in zip(rows, rows[1:])):
+                self.catch_up(rows)
+        except (WireTunerError, ReducerError, KeyError, TypeError, ValueError):
+            pass
 
 
 @dataclass
@@ -79,13 +94,14 @@ def row_json(seq, eid, actor, ts, grp, cause, kind, v, payload) -> dict:
             "data": json.loads(payload)}
 
 
-def open_storage(url: str | None):
-    """`postgresql://…` -> PostgreSQL (asyncpg); anything else is a SQLite file path or `sqlite:///path`."""
+def open_storage(url: str | None, *, loop: str = "auto"):
+    """`postgresql://…` -> PostgreSQL (asyncpg, on its own `loop` kind of event loop); anything else is a
+    SQLite file path or `sqlite:///path`."""
     url = url or "wiretuner-server.sqlite"
     if url.startswith(("postgresql://", "postgres://")):
         from .storage_pg import PostgresStorage
 
-        return PostgresStorage(url)
+        return PostgresStorage(url, loop=loop)
     from .storage_sqlite import SqliteStorage
 
     path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else url

@@ -16,6 +16,7 @@ import asyncpg
 
 from ..events.types import Event
 from ..sync.protocol import WireEvent
+from .loops import new_event_loop
 from .storage import MAX_RANGE, CommitResult, DocState, StorageError, check_batch, payload_of, row_json, wire_rows
 
 SCHEMA = """
@@ -35,12 +36,12 @@ class PostgresStorage:
 
     kind = "postgresql"
 
-    def __init__(self, url: str, *, min_size: int = 2, max_size: int = 10):
+    def __init__(self, url: str, *, min_size: int = 2, max_size: int = 10, loop: str = "auto"):
         self.url = url
         self.min_size, self.max_size = min_size, max_size
         self.pool: asyncpg.Pool | None = None
         self._known_docs: set[str] = set()
-        self._loop = asyncio.new_event_loop()
+        self._loop = new_event_loop(loop)
         self._thread = threading.Thread(target=self._loop.run_forever, name="wt-postgres", daemon=True)
         self._thread.start()
 
@@ -121,21 +122,32 @@ class PostgresStorage:
             return CommitResult([], reject="batch partially committed under other ids")
         return CommitResult([found[e] for e in eids], duplicate=True)
 
+    def observe(self, state: DocState, records: list[dict]) -> None:
+        """Records another gateway committed (relayed by Redis): fold them into the copy on the
+        database loop, where commits touch it (DocState.observe)."""
+        self._loop.call_soon_threadsafe(state.observe, records)
+
     async def _commit(self, doc: str, state: DocState, actor: str, group: str, cause: str | None,
                       wire: Sequence[WireEvent], events: Sequence[Event]) -> CommitResult:
-        """Optimistic: catch up, check, then one statement that inserts at head+1… only if the head
-        has not moved. No lock is held across round trips, so a busy gateway cannot stall the
-        others; if another gateway got there first, catch up and try again."""
+        """Optimistic: check against the gateway's copy, then one statement that inserts at head+1…
+        only if the head has not moved. No lock is held across round trips, so a busy gateway cannot
+        stall the others. The first try trusts the copy (kept current by what other gateways relay,
+        see `observe`), so an uncontended commit is one round trip; if the head moved, or the batch
+        does not apply to the copy, catch up from the database and try again (a refusal is only ever
+        decided against a caught-up copy)."""
         eids = [e.eid for e in wire]
         try:
             await self._ensure_document(doc)
-            for _ in range(1000):
-                rows = await self.pool.fetch("SELECT seq, kind, v, payload FROM events WHERE doc = $1 AND seq > $2 ORDER BY seq",
-                                             doc, state.seq)
-                state.catch_up([tuple(r) for r in rows])
+            for attempt in range(1000):
+                if attempt:
+                    rows = await self.pool.fetch("SELECT seq, kind, v, payload FROM events WHERE doc = $1 AND seq > $2 "
+                                                 "ORDER BY seq", doc, state.seq)
+                    state.catch_up([tuple(r) for r in rows])
                 head = state.seq
                 checked = check_batch(state, events)
                 if isinstance(checked, str):
+                    if not attempt:
+                        continue  # the copy may be behind: catch up before refusing
                     return await self._existing(doc, eids) or CommitResult([], reject=checked)
                 ts = time.time()
                 try:
@@ -151,6 +163,7 @@ class PostgresStorage:
                     state.doc, state.seq = checked, head + len(wire)
                     return CommitResult(list(range(head + 1, head + 1 + len(wire))),
                                         rows=wire_rows(head + 1, actor, ts, group, cause, wire))
+                # the head moved (another gateway committed): catch up and retry
             raise StorageError(f"{self.describe()}: document {doc} too contended")
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise StorageError(f"{self.describe()}: commit failed ({type(exc).__name__}: {exc})") from None
