@@ -177,7 +177,7 @@ def geometric_file(n_events: int, seed: int = 2) -> tuple[Path, int]:
 
 def bench_replay_geometric(n_events: int) -> dict:
     from wiretuner_gl.events.replay_columnar import ColumnarReplayer
-    from wiretuner_gl.store.loader import _fetch_window, read_geometric
+    from wiretuner_gl.store.loader import _aggregate, read_geometric
 
     path, first = geometric_file(n_events)
     with EventStore.open(path, read_only=True) as st:
@@ -194,7 +194,7 @@ def bench_replay_geometric(n_events: int) -> dict:
         read_best = None
         for _ in range(3):
             t = time.perf_counter()
-            _, _, _, agg = _fetch_window(st.conn, first, r.seq, True)
+            agg = _aggregate(st.conn, first, r.seq)
             seqs, gts, vals, _ = read_geometric(st.conn, first, r.seq, agg)
             dt = time.perf_counter() - t
             read_best = dt if read_best is None else min(read_best, dt)
@@ -209,11 +209,12 @@ def bench_replay_geometric(n_events: int) -> dict:
             apply_best = dt if apply_best is None else min(apply_best, dt)
         ref_n = min(n_events, 50_000)
         t = time.perf_counter()
-        replay(st, base, first, first + ref_n - 1, fast=False)
+        ref_doc = replay(st, base, first, first + ref_n - 1, fast=False).doc
         ref = time.perf_counter() - t
+        same = replay(st, base, first, first + ref_n - 1, fast=True).doc.state_hash() == ref_doc.state_hash()
         n = r.seq - first + 1
     return {"events": n, "eps": n / best, "read_eps": n / read_best, "apply_eps": n / apply_best,
-            "reference_eps": ref_n / ref}
+            "reference_eps": ref_n / ref, "hash_equal": same}
 
 
 def bench_replay_mixed(path: Path) -> dict:
@@ -385,7 +386,7 @@ def main(argv=None) -> int:
         log("open big", ob)
         g = bench_replay_geometric(200_000 if q else 1_000_000)
         res["replay_geometric_eps"], res["replay_geometric_apply_eps"] = g["eps"], g["apply_eps"]
-        res["replay_geometric_read_eps"] = g["read_eps"]
+        res["replay_geometric_read_eps"], res["replay_geometric_hash_equal"] = g["read_eps"], g["hash_equal"]
         res["replay_geometric_reference_eps"], res["replay_geometric_events"] = g["reference_eps"], g["events"]
         log("geometric", g)
         mx = bench_replay_mixed(d100k if q else big)

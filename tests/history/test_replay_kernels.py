@@ -215,3 +215,27 @@ def test_damaged_numeric_columns_stop_replay_at_their_seq_in_any_window(tmp_path
         rec = replay(store, Document(), 1, fast=True, recover=True)
         assert rec.seq == bad - 1 and rec.damaged
         assert rec.doc.state_hash() == replay(store, Document(), 1, bad - 1, fast=False).doc.state_hash()
+
+
+def test_rows_changed_in_an_open_transaction_replay_as_that_connection_sees_them(tmp_path):
+    """The helper thread reads on a second connection, which cannot see an open transaction: then
+    replay reads on the store's own connection only."""
+    from dataclasses import replace as dc_replace
+
+    from wiretuner_gl.events.geocols import columns
+    from wiretuner_gl.events.record import event_payload
+    from wiretuner_gl.store.file import _crc
+
+    events = random_events(12, 40)
+    with _log(tmp_path / "tx.wiretuner", events) as store, patch.object(loader, "_BATCH", 8):
+        seq = store.raw_rows("SELECT max(seq) FROM events WHERE kind = 'ObjectTransformed'")[0][0]
+        e = dc_replace(events[seq - 1], after=(2.0, 0.0, 0.0, 2.0, 5.0, 6.0))
+        payload = event_payload(e)
+        store.conn.execute("BEGIN")
+        store.conn.execute("UPDATE events SET payload = ?, crc = ?, gval = ? WHERE seq = ?",
+                           (payload, _crc(e.KIND, e.VERSION, payload), columns(e)[1], seq))
+        ref = replay(store, Document(), 1, fast=False)
+        fast = replay(store, Document(), 1, fast=True)
+        store.conn.execute("ROLLBACK")
+        assert fast.doc.state_hash() == ref.doc.state_hash()
+        assert ref.doc.state_hash() != replay(store, Document(), 1, fast=False).doc.state_hash()

@@ -112,11 +112,8 @@ _STRUCTURAL_SQL = ("SELECT seq, kind, v, payload, crc FROM events WHERE gtarget 
 _BATCH = 16384  # seqs per window: small enough that reading the next overlaps applying this one
 
 
-def _fetch_window(conn: sqlite3.Connection, lo: int, hi: int, whole: bool) -> tuple:
-    """The SQL part of reading a window (what the helper thread runs): the structural rows and the
-    aggregate row of the geometric ones (None: read them row by row)."""
-    return (lo, hi, conn.execute(_STRUCTURAL_SQL, (lo, hi)).fetchall(),
-            conn.execute(_GEO_SQL, (lo, hi)).fetchone() if whole else None)
+def _aggregate(conn: sqlite3.Connection, lo: int, hi: int) -> tuple:
+    return conn.execute(_GEO_SQL, (lo, hi)).fetchone()
 
 
 def read_geometric(conn: sqlite3.Connection, lo: int, hi: int, agg: tuple | None = None):
@@ -154,25 +151,43 @@ def read_geometric(conn: sqlite3.Connection, lo: int, hi: int, agg: tuple | None
     return np.asarray(seqs, np.int64), targets, vals, bad
 
 
-def _windows(conn: sqlite3.Connection, start: int, last: int, whole: bool) -> Iterator[tuple]:
-    """(lo, hi, structural rows, aggregate row) of the windows start..last in order, each fetched
-    while the caller applies the one before: a helper thread runs the next window's queries (the
-    sqlite3 module releases the GIL while SQLite works, and the caller does not use the connection
-    meanwhile, except to re-read a damaged window row by row, which SQLite's serialized mode makes
-    safe), so reading and applying overlap on two cores instead of adding up. The helper runs only
-    the queries; all Python work on their results stays on the caller's thread."""
+def _reader(store: EventStore) -> sqlite3.Connection | None:
+    """A second, read-only connection to the store's file for the helper thread (None: none to be had)."""
+    if store.conn.in_transaction:  # rows of an open transaction are visible on its own connection only
+        return None
+    try:
+        return sqlite3.connect(store.path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
+                               check_same_thread=False)
+    except (sqlite3.Error, ValueError, OSError):
+        return None
+
+
+def _windows(store: EventStore, start: int, last: int, whole: bool) -> Iterator[tuple]:
+    """(lo, hi, structural rows, aggregate row) of the windows start..last in order.
+
+    With more than one window, a helper thread reads the next window's geometric aggregate on its own
+    read-only connection while the caller applies the current one (the sqlite3 module releases the
+    GIL while SQLite works), so reading and applying overlap on two cores instead of adding up. The
+    helper runs one statement per window (one step: a per-row fetch on a second thread would queue
+    for the GIL behind the caller's Python at every row); the structural rows are fetched on the
+    caller's thread and connection. Rows up to `last` are committed and never change, so the two
+    connections read the same rows.
+    """
+    conn = store.conn
     bounds = [(lo, min(lo + _BATCH - 1, last)) for lo in range(start, last + 1, _BATCH)]
-    if len(bounds) <= 1 or sqlite3.threadsafety != 3:  # 3: serialized, one connection usable from two threads
+    reader = _reader(store) if whole and len(bounds) > 1 and sqlite3.threadsafety else None
+    if reader is None:
         for lo, hi in bounds:
-            yield _fetch_window(conn, lo, hi, whole)
+            yield lo, hi, conn.execute(_STRUCTURAL_SQL, (lo, hi)).fetchall(), _aggregate(conn, lo, hi) if whole else None
         return
-    with ThreadPoolExecutor(1, thread_name_prefix="replay-read") as pool:  # exit waits for a pending read
-        pending = pool.submit(_fetch_window, conn, *bounds[0], whole)
-        for k in range(len(bounds)):
-            got = pending.result()
+    with closing(reader), ThreadPoolExecutor(1, thread_name_prefix="replay-read") as pool:  # exits: the read in flight ends, then the connection closes
+        pending = pool.submit(_aggregate, reader, *bounds[0])
+        for k, (lo, hi) in enumerate(bounds):
+            srows = conn.execute(_STRUCTURAL_SQL, (lo, hi)).fetchall()
+            agg = pending.result()
             if k + 1 < len(bounds):
-                pending = pool.submit(_fetch_window, conn, *bounds[k + 1], whole)
-            yield got
+                pending = pool.submit(_aggregate, reader, *bounds[k + 1])
+            yield lo, hi, srows, agg
 
 
 def _replay_fast(store: EventStore, doc: Document, start: int, end: int | None, recover: bool) -> LoadResult:
@@ -198,7 +213,7 @@ def _replay_fast(store: EventStore, doc: Document, start: int, end: int | None, 
         try:
             last = store.last_seq() if end is None else min(end, store.last_seq())
             whole = conn.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"
-            with closing(_windows(conn, start, last, whole)) as windows:  # closing: waits for a read in flight
+            with closing(_windows(store, start, last, whole)) as windows:  # closing: waits for a read in flight
                 for lo, hi, srows, agg in windows:
                     seqs, targets, vals, bad = read_geometric(conn, lo, hi, agg)
                     if bad is not None:
