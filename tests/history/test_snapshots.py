@@ -278,7 +278,7 @@ def test_fast_formatting_writes_the_same_bytes_as_the_generic_encoder(name, x, s
         assert frag == fragment(node)
 
 
-def test_opening_a_large_document_takes_its_node_graph_out_of_cyclic_gc(tmp_path, monkeypatch):
+def test_opening_a_large_document_takes_its_node_graph_out_of_cyclic_gc(tmp_path):
     """The loaded graph is immutable and acyclic: after a large open it sits in the permanent
     generation (collections never traverse it) and is still freed when the session closes."""
     import gc
@@ -289,24 +289,21 @@ def test_opening_a_large_document_takes_its_node_graph_out_of_cyclic_gc(tmp_path
 
     s = DocumentSession.create(tmp_path / "big.wiretuner")
     layer = s.doc.children(s.doc.children()[0])[0]
-    anchors = tuple(Anchor(k, float(i), 2.0 * i) for i, k in enumerate(keys_between(None, None, 8000)))
-    s.apply([T.ObjectCreated(PathNode("path:t.1", layer, "a0", (Subpath(anchors, True),)))])
-    s.store.conn.execute("PRAGMA wal_checkpoint")
+    orders = keys_between(None, None, 3000)
+    anchors = tuple(Anchor(k, float(i), 2.0 * i) for i, k in enumerate(keys_between(None, None, 5)))
+    s.apply([T.ObjectCreated(PathNode(f"path:t.{i}", layer, orders[i], (Subpath(anchors, True),))) for i in range(3000)])
     SnapshotWriter(s.store).write(s.committed, s.seq)
     s.close()
     gc.collect()
     gc.unfreeze()
-    from wiretuner_gl.store import session as session_module
-
-    monkeypatch.setattr(session_module, "FREEZE_MIN_OBJECTS", 5000)  # (this file's ~8K anchors)
     try:
         s = DocumentSession.open(tmp_path / "big.wiretuner", read_only=True)
-        assert gc.get_freeze_count() > 8000
+        assert gc.get_freeze_count() > 9000  # (3,000 paths: node, subpath tuple, subpath, ...)
         assert gc.isenabled()
-        assert s.doc.objects["path:t.1"].subpaths[0].anchors == anchors
+        assert s.doc.objects["path:t.7"].subpaths[0].anchors == anchors
         frozen = gc.get_freeze_count()
         s.close()
         del s
-        assert gc.get_freeze_count() < frozen - 8000  # reference counting frees frozen objects
+        assert gc.get_freeze_count() < frozen - 9000  # reference counting frees frozen objects
     finally:
         gc.unfreeze()

@@ -32,14 +32,20 @@ def path_arrays(obj: Path | Shape) -> PathArrays:
         pts, closed = geom_outline(obj.geom)
         anchors = np.array(pts, dtype=np.float64).reshape(-1, 6)
         return PathArrays(anchors, np.array([0, len(pts)], dtype=np.int64), np.array([closed]))
-    rows: list = []
+    parts: list = []
     starts = [0]
     closed = []
     for sp in obj.subpaths:
-        rows.extend((a.x, a.y, a.in_x, a.in_y, a.out_x, a.out_y) for a in sp.anchors)
-        starts.append(len(rows))
+        packed = getattr(sp, "packed_floats", None)  # decoded from a snapshot: no Anchor objects needed
+        flat = packed() if packed is not None else None
+        if flat is not None:
+            a = np.asarray(flat, dtype=np.float64).reshape(-1, 6)
+        else:
+            a = np.array([(a.x, a.y, a.in_x, a.in_y, a.out_x, a.out_y) for a in sp.anchors], dtype=np.float64).reshape(-1, 6)
+        parts.append(a)
+        starts.append(starts[-1] + a.shape[0])
         closed.append(sp.closed)
-    anchors = np.array(rows, dtype=np.float64).reshape(-1, 6)
+    anchors = np.concatenate(parts) if len(parts) > 1 else parts[0] if parts else np.zeros((0, 6), dtype=np.float64)
     return PathArrays(anchors, np.array(starts, dtype=np.int64), np.array(closed, dtype=np.bool_))
 
 

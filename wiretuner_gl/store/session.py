@@ -37,27 +37,29 @@ class UndoResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (group, reason)
 
 
-FREEZE_MIN_OBJECTS = 50_000
+FREEZE_MIN_NODES = 2000
 
 
 @contextmanager
 def _long_lived_allocation():
     """Opening a large document allocates its whole node graph at once (the 1M-event benchmark
-    file: ~10K nodes, ~84K anchors, ~300K objects), all immutable, acyclic and living as long as
+    file: ~10K nodes and ~86K GC-tracked objects), all immutable, acyclic and living as long as
     the document. Left to the cyclic collector, the first collection after the load traverses
-    all of it (~100-150 ms measured here, paid by whatever allocates next: the rest of the open
-    or the first frame), and again each time it is promoted to an older generation. So the load
-    runs with the collector paused, and if it allocated a lot, gc.freeze() moves what exists into
-    the permanent generation, which collections never traverse. Reference counting still frees
-    the nodes when the document closes. The cost: cyclic garbage that happens to exist at that
-    moment is not collected later either (a small, one-off amount at an open)."""
+    all of it (10-150 ms measured here, depending on how much is built; paid by whatever
+    allocates next: the rest of the open or the first frame), and again each time it is promoted
+    to an older generation. So the load runs with the collector paused, and if the document is
+    large, gc.freeze() moves what exists into the permanent generation, which collections never
+    traverse. Reference counting still frees the nodes when the document closes. The cost: cyclic
+    garbage that happens to exist at that moment is not collected later either (a small, one-off
+    amount at an open)."""
     enabled = gc.isenabled()
     gc.disable()
+    box: list = []
     try:
-        yield
+        yield box
     finally:
         if enabled:
-            if gc.get_count()[0] >= FREEZE_MIN_OBJECTS:
+            if box and len(box[0]) >= FREEZE_MIN_NODES:
                 gc.freeze()
             gc.enable()
 
@@ -90,9 +92,10 @@ class DocumentSession:
     # ------------------------------------------------------------------ opening
     @classmethod
     def open(cls, path, *, actor: str | None = None, recover: bool = False, read_only: bool = False) -> "DocumentSession":
-        with _long_lived_allocation():
+        with _long_lived_allocation() as opened:
             store = EventStore.open(path, read_only=read_only)
             loaded = load(store, recover=recover)
+            opened.append(loaded.doc)
             if actor is None:
                 actor = store.setting("local_actor") if read_only or loaded.damaged else _local_actor(store)
             return cls(store, loaded, actor or "reader")

@@ -17,9 +17,7 @@ snapshot after 500 edits re-encodes only the nodes those edits replaced, and the
 from __future__ import annotations
 
 import gc
-from collections import deque
-from dataclasses import fields as dataclass_fields
-from itertools import chain, islice, repeat
+from itertools import chain, islice
 import hashlib
 import json
 from json.encoder import encode_basestring as _encode_basestring
@@ -33,12 +31,13 @@ from ..errors import DocumentJsonError
 from ..events import geocols as G
 from ..model.codec import decoder_for, encode
 from ..model.document import Document, canonical_json
-from ..model.nodes import Anchor, Artboard, Group, Layer, Path, Shape, Subpath
+from ..model.nodes import Anchor, Artboard, Group, Layer, Path, Shape
+from ..model.packed import KIND_LETTERS, LETTER_OF_KIND, PackedSubpath, fill_slots, slot_setters
 from ..model.values import Color, Style
 
 _HDR = struct.Struct("<II")
-_KIND_CHAR = {"corner": "c", "smooth": "s", "symmetric": "y"}
-_CHAR_KIND = {v: k for k, v in _KIND_CHAR.items()}
+_KIND_CHAR = LETTER_OF_KIND
+_KIND_LETTERS = set(KIND_LETTERS)
 
 
 class SnapshotInvalid(Exception):
@@ -152,36 +151,42 @@ def encode_node(node, anchors: dict | None = None, subs: dict | None = None) -> 
     return _HDR.pack(len(m), len(floats)) + m + floats
 
 
-# Building nodes through their frozen-dataclass __init__ costs ~0.8 us per anchor and ~2 us per
-# node (object.__setattr__ per field). Decoding a large snapshot instead creates the instances
-# with object.__new__ and fills each slot for all of them at once, mapping the slot's descriptor
-# over a column: the loops run in C, ~3x quicker. The values are the same either way (these
-# classes have no __post_init__; the test suite compares decoded documents with the originals).
-_new = object.__new__
-
-
-def _setters(cls) -> list:
-    return [cls.__dict__[f.name].__set__ for f in dataclass_fields(cls)]
-
-
-_SETTERS = {cls: _setters(cls) for cls in (Anchor, Subpath, Path, Shape)}
+# Nodes are built without __init__, slots filled column-wise (model/packed.py: fill_slots), and
+# path anchors stay packed until first used (PackedSubpath): opening a large document is then
+# mostly SQLite, hashing and one json.loads. The values are the same (the tests compare decoded
+# documents with the originals).
+_SETTERS = {cls: slot_setters(cls) for cls in (Path, Shape)}
 
 
 def _bulk(cls, n: int, columns) -> list:
-    """n instances of the frozen slotted dataclass cls with fields set from columns (field order)."""
-    objs = list(map(_new, repeat(cls, n)))
-    for setter, col in zip(_SETTERS[cls], columns):
-        _drain(map(setter, objs, col))
-    return objs
+    return fill_slots(cls, n, _SETTERS[cls], columns)
 
 
-def _drain(it) -> None:
-    deque(it, maxlen=0)
+_GEOM_SETTERS = {cls: slot_setters(cls, G.GEOM_FIELDS[cls]) for cls in G.GEOM_CLASSES}
+
+
+def _geoms(rows: list) -> list:
+    """Geometries for geometry slot rows [code, p0, p1, ...] (as G.geom_from_values), built per
+    class column-wise."""
+    out: list = [None] * len(rows)
+    by_code: dict = {}
+    for i, r in enumerate(rows):
+        by_code.setdefault(r[0], []).append(i)
+    for code, idx in by_code.items():
+        if type(code) is not float or not code.is_integer() or not 1 <= code <= len(G.GEOM_CLASSES):
+            raise SnapshotInvalid(f"unknown geometry code {code!r}")
+        cls = G.GEOM_CLASSES[int(code) - 1]
+        fields = G.GEOM_FIELDS[cls]
+        cols = _columns([rows[i] for i in idx], len(fields) + 1)[1:]
+        cols = [list(map(int, c)) if f in G.GEOM_INT_FIELDS else c for f, c in zip(fields, cols)]
+        for i, g in zip(idx, fill_slots(cls, len(idx), _GEOM_SETTERS[cls], cols)):
+            out[i] = g
+    return out
 
 
 def _columns(rows: list, width: int) -> list:
     """rows (lists of `width` values) transposed into columns; a row of another width is damage."""
-    if any(len(r) != width for r in rows):
+    if rows and set(map(len, rows)) != {width}:
         raise SnapshotInvalid("node record has the wrong number of fields")
     return list(zip(*rows))
 
@@ -220,19 +225,19 @@ def decode_nodes(chunks: list[bytes]) -> list:
 
 def _decode_nodes(chunks: list[bytes]) -> list:
     try:
-        metas, floats = [], []
+        metas, float_parts = [], []
         for c in chunks:
             ml, fl = _HDR.unpack_from(c, 0)
             if len(c) != 8 + ml + fl or fl % 48:
                 raise SnapshotInvalid("chunk length does not match its header")
             metas.append(c[8 : 8 + ml])
             if fl:
-                floats.append(c[8 + ml :])
+                float_parts.append(c[8 + ml :])
         data = json.loads(b"[" + b",".join(metas) + b"]")
-        arr = np.frombuffer(b"".join(floats), "<f8")
+        arr = np.frombuffer(b"".join(float_parts), "<f8")
         if not np.isfinite(arr).all():
             raise SnapshotInvalid("non-finite coordinate")
-        fl = arr.tolist()
+        floats = arr.astype(np.float64, copy=False)  # native order (a copy only on big-endian machines)
         out: list = [None] * len(data)
         styles = _STYLES.get
         # Paths and shapes (nearly all nodes) are decoded column-wise: zip(*rows) transposes the
@@ -264,25 +269,22 @@ def _decode_nodes(chunks: list[bytes]) -> list:
             if not all(type(c) is int and c >= 0 for c in sub_counts):
                 raise SnapshotInvalid("anchor count mismatch")
             keys_all = list(chain.from_iterable(keys))
-            n_anchors = len(keys_all)
-            if 6 * n_anchors != len(fl):
+            if 6 * len(keys_all) != arr.shape[0]:
                 raise SnapshotInvalid("anchor floats do not match the anchor keys")
-            ck = _CHAR_KIND
-            anchors = _bulk(Anchor, n_anchors, (keys_all, fl[0::6], fl[1::6], fl[2::6], fl[3::6], fl[4::6], fl[5::6],
-                                                map(ck.__getitem__, "".join(kinds))))
-            it = iter(anchors)
-            tuples = [tuple(islice(it, n)) for n in sub_counts]
-            it = iter(_bulk(Subpath, len(tuples), (tuples, chain.from_iterable(closed))))
+            kinds_all = "".join(kinds)
+            if not set(kinds_all) <= _KIND_LETTERS:
+                raise SnapshotInvalid("unknown anchor kind")
+            it = iter(PackedSubpath.bulk(list(chain.from_iterable(closed)), sub_counts, keys_all, kinds_all, floats))
             subs = [tuple(islice(it, n)) for n in map(len, counts)]
             nodes = _bulk(Path, len(path_at), (ids, parents, orders, subs, names, rules, map(styles, stys), map(tuple, tfs),
                                                vis, locks))
             for i, node in zip(path_at, nodes):
                 out[i] = node
-        elif fl:
+        elif arr.shape[0]:
             raise SnapshotInvalid("anchor floats left over")
         if shape_at:
             _, ids, parents, orders, geoms, names, stys, tfs, vis, locks = _columns([data[i] for i in shape_at], 10)
-            nodes = _bulk(Shape, len(shape_at), (ids, parents, orders, map(G.geom_from_values, geoms), names,
+            nodes = _bulk(Shape, len(shape_at), (ids, parents, orders, _geoms(geoms), names,
                                                  map(styles, stys), map(tuple, tfs), vis, locks))
             for i, node in zip(shape_at, nodes):
                 out[i] = node

@@ -21,6 +21,7 @@ from collections import OrderedDict
 
 from ..errors import WireTunerError
 from ..model.document import Document
+from ..model.packed import PackedSubpath
 from .file import EventStore
 from .loader import replay
 from .snapshots import SnapshotInvalid, load_snapshot
@@ -73,6 +74,12 @@ class MemoryMeter:
                 stack.extend(o)
             elif t is str or t in _ATOMS:
                 pass
+            elif t is PackedSubpath:  # its share of the shared columns; anchors only once built
+                size += o.packed_nbytes()
+                stack.append(o.closed)
+                built = o.materialized()
+                if built is not None:
+                    stack.append(built)
             elif hasattr(o, "__slots__"):
                 for name in _slot_names(t):
                     stack.append(getattr(o, name))
