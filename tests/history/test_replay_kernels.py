@@ -239,3 +239,19 @@ def test_rows_changed_in_an_open_transaction_replay_as_that_connection_sees_them
         store.conn.execute("ROLLBACK")
         assert fast.doc.state_hash() == ref.doc.state_hash()
         assert ref.doc.state_hash() != replay(store, Document(), 1, fast=False).doc.state_hash()
+
+
+def test_a_file_replaced_under_an_open_store_is_not_read_for_it(tmp_path):
+    """The helper thread's connection opens the path again: if another file is there now, replay
+    keeps to the store's own connection (the file it opened)."""
+    events = random_events(14, 40)
+    path = tmp_path / "doc.wiretuner"
+    with _log(path, events) as store, patch.object(loader, "_BATCH", 8):
+        ref = replay(store, Document(), 1, fast=False)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the pages are in the file, not in the -wal beside it
+        other = tmp_path / "other.wiretuner"
+        _log(other, events[:-1] + [T.ObjectTransformed("nope", (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), (1.0,) * 6)]).close()
+        os.replace(other, path)
+        fast = replay(store, Document(), 1, fast=True)
+        assert fast.seq == ref.seq and not fast.damaged
+        assert fast.doc.state_hash() == ref.doc.state_hash()

@@ -151,15 +151,27 @@ def read_geometric(conn: sqlite3.Connection, lo: int, hi: int, agg: tuple | None
     return np.asarray(seqs, np.int64), targets, vals, bad
 
 
-def _reader(store: EventStore) -> sqlite3.Connection | None:
-    """A second, read-only connection to the store's file for the helper thread (None: none to be had)."""
-    if store.conn.in_transaction:  # rows of an open transaction are visible on its own connection only
+_IDENTITY_SQL = "SELECT (SELECT value FROM meta WHERE key = 'created'), (SELECT json_array(eid, ts, crc) FROM events WHERE seq = ?)"
+
+
+def _reader(store: EventStore, last: int) -> sqlite3.Connection | None:
+    """A second, read-only connection to the store's file for the helper thread, or None (then the
+    caller's connection reads everything): when the store's connection is inside a transaction
+    (whose rows only it sees), or the path now leads to another file (replaced since it was opened:
+    its creation stamp or the id, time or checksum of event `last` differ), or it cannot be opened."""
+    if store.conn.in_transaction:
         return None
+    reader = None
     try:
-        return sqlite3.connect(store.path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
-                               check_same_thread=False)
+        reader = sqlite3.connect(store.path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
+                                 check_same_thread=False)
+        if reader.execute(_IDENTITY_SQL, (last,)).fetchone() == store.conn.execute(_IDENTITY_SQL, (last,)).fetchone():
+            return reader
     except (sqlite3.Error, ValueError, OSError):
-        return None
+        pass
+    if reader is not None:
+        reader.close()
+    return None
 
 
 def _windows(store: EventStore, start: int, last: int, whole: bool) -> Iterator[tuple]:
@@ -175,7 +187,7 @@ def _windows(store: EventStore, start: int, last: int, whole: bool) -> Iterator[
     """
     conn = store.conn
     bounds = [(lo, min(lo + _BATCH - 1, last)) for lo in range(start, last + 1, _BATCH)]
-    reader = _reader(store) if whole and len(bounds) > 1 and sqlite3.threadsafety else None
+    reader = _reader(store, last) if whole and len(bounds) > 1 and sqlite3.threadsafety else None
     if reader is None:
         for lo, hi in bounds:
             yield lo, hi, conn.execute(_STRUCTURAL_SQL, (lo, hi)).fetchall(), _aggregate(conn, lo, hi) if whole else None
