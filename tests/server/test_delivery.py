@@ -260,3 +260,50 @@ def test_postgres_commit_on_a_stale_copy_catches_up_instead_of_refusing(postgres
     assert again.duplicate and again.seqs == [4]
     assert sb.seq == 4 and sb.doc.objects[SHAPE.id].transform == (1.0, 0.0, 0.0, 1.0, 3.0, 4.0)
     assert [r["seq"] for r in rows] == [1, 2, 3, 4]
+
+
+# ------------------------------------------------------------------------------------------ group commit
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_submits_arriving_during_a_commit_go_together_in_arrival_order_each_judged_alone(backend, tmp_path, request):
+    """Ten submits at once: the first commits alone, the rest wait and share the next transaction(s); seqs
+    follow arrival order, a submit that does not apply is refused without affecting the others, and a
+    resend inside a group is answered with its first seqs."""
+    from wiretuner_gl.server.storage import Submit, commit_grouped, open_storage
+
+    url = request.getfixturevalue("postgres").url if backend == "postgresql" else str(tmp_path / "group.sqlite")
+    storage = open_storage(url)
+    doc = f"group-{backend}"
+    calls = []
+    inner = storage.commit_many
+
+    async def counting(d, st, items):
+        calls.append(len(items))
+        return await inner(d, st, items)
+
+    storage.commit_many = counting
+
+    def sub(client, n, ev):
+        w = [WireEvent.of(f"{client}:{n}", ev)]
+        return Submit(client, f"{client}.g{n}", None, w, [x.decode() for x in w])
+
+    async def run():
+        await storage.open()
+        try:
+            st = DocState()
+            first = await commit_grouped(storage, doc, st, sub("a", 1, T.ArtboardCreated(AB)))
+            items = [sub(f"c{i}", 1, T.ArtboardCreated(Artboard(f"artboard:c{i}.1", "B", 0, 0, 1, 1, key_between(None, None))))
+                     for i in range(8)]
+            items.insert(3, sub("bad", 1, T.LayerCreated(Layer("layer:bad.1", "artboard:missing.1", "L", "a0"))))
+            items.insert(6, sub("a", 1, T.ArtboardCreated(AB)))  # a resend of the first submit
+            res = await asyncio.gather(*(commit_grouped(storage, doc, st, it) for it in items))
+            return first, res, st.seq, await storage.range(doc, 1)
+        finally:
+            await storage.close()
+
+    first, res, head, rows = asyncio.run(run())
+    assert first.seqs == [1]
+    assert len(calls) < 1 + len(res)  # grouped: fewer transactions than submits
+    assert res[3].reject and res[6].duplicate and res[6].seqs == [1]
+    good = [r for k, r in enumerate(res) if k not in (3, 6)]
+    assert [r.seqs for r in good] == [[s] for s in range(2, 10)] and head == 9
+    assert [r["eid"] for r in rows] == ["a:1"] + [f"c{i}:1" for i in range(8)]

@@ -15,7 +15,7 @@ from ..errors import DocumentJsonError
 from ..sync import protocol as P
 from .auth import LEEWAY, AuthError, Identity
 from .limits import TokenBucket
-from .storage import MAX_RANGE, StorageError
+from .storage import MAX_RANGE, StorageError, Submit, commit_grouped
 
 if TYPE_CHECKING:
     from .app import Gateway, Hub
@@ -268,8 +268,7 @@ class Connection:
         except DocumentJsonError as exc:
             raise P.ProtocolError(P.CLOSE_BAD_MESSAGE, f"undecodable event: {exc}"[:120]) from None
         hub = self.hub
-        async with hub.state.lock:
-            res = await self.gw.storage.commit(self.doc, hub.state, self.client, group, cause, wire, events)
+        res = await commit_grouped(self.gw.storage, self.doc, hub.state, Submit(self.client, group, cause, wire, events))
         eids = [w.eid for w in wire]
         if res.reject is not None:
             self.gw.metrics.batches_rejected += 1

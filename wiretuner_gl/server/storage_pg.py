@@ -17,7 +17,7 @@ import asyncpg
 from ..events.types import Event
 from ..sync.protocol import WireEvent
 from .loops import new_event_loop
-from .storage import MAX_RANGE, CommitResult, DocState, StorageError, check_batch, payload_of, row_json, wire_rows
+from .storage import MAX_RANGE, CommitResult, DocState, StorageError, Submit, check_batch, payload_of, row_json, wire_rows
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (doc TEXT PRIMARY KEY, head BIGINT NOT NULL);
@@ -67,7 +67,11 @@ class PostgresStorage:
 
     async def commit(self, doc: str, state: DocState, actor: str, group: str, cause: str | None,
                      wire: Sequence[WireEvent], events: Sequence[Event]) -> CommitResult:
-        return await self._on_db_loop(self._commit(doc, state, actor, group, cause, wire, events))
+        return (await self.commit_many(doc, state, [Submit(actor, group, cause, wire, events)]))[0]
+
+    async def commit_many(self, doc: str, state: DocState, items: Sequence[Submit]) -> list[CommitResult]:
+        """Commit several submits in one statement, each checked after the ones before it."""
+        return await self._on_db_loop(self._commit_many(doc, state, items))
 
     def describe(self) -> str:
         # never print credentials that may be part of the URL
@@ -127,15 +131,13 @@ class PostgresStorage:
         database loop, where commits touch it (DocState.observe)."""
         self._loop.call_soon_threadsafe(state.observe, records)
 
-    async def _commit(self, doc: str, state: DocState, actor: str, group: str, cause: str | None,
-                      wire: Sequence[WireEvent], events: Sequence[Event]) -> CommitResult:
+    async def _commit_many(self, doc: str, state: DocState, items: Sequence[Submit]) -> list[CommitResult]:
         """Optimistic: check against the gateway's copy, then one statement that inserts at head+1…
         only if the head has not moved. No lock is held across round trips, so a busy gateway cannot
         stall the others. The first try trusts the copy (kept current by what other gateways relay,
-        see `observe`), so an uncontended commit is one round trip; if the head moved, or the batch
+        see `observe`), so an uncontended commit is one round trip; if the head moved, or a batch
         does not apply to the copy, catch up from the database and try again (a refusal is only ever
         decided against a caught-up copy)."""
-        eids = [e.eid for e in wire]
         try:
             await self._ensure_document(doc)
             for attempt in range(1000):
@@ -143,39 +145,57 @@ class PostgresStorage:
                     rows = await self.pool.fetch("SELECT seq, kind, v, payload FROM events WHERE doc = $1 AND seq > $2 "
                                                  "ORDER BY seq", doc, state.seq)
                     state.catch_up([tuple(r) for r in rows])
-                head = state.seq
-                checked = check_batch(state, events)
-                if isinstance(checked, str):
-                    if not attempt:
-                        continue  # the copy may be behind: catch up before refusing
-                    return await self._existing(doc, eids) or CommitResult([], reject=checked)
-                ts = time.time()
-                try:
-                    got = await self.pool.fetch(
-                        _INSERT, doc, head, len(wire), actor, ts, group, cause, eids, [e.kind for e in wire],
-                        [e.v for e in wire], [payload_of(e) for e in wire])
-                except asyncpg.UniqueViolationError:
-                    dup = await self._existing(doc, eids)
-                    if dup is not None:
-                        return dup
-                    continue  # a concurrent commit took these seqs: catch up and retry
-                if got:
-                    state.doc, state.seq = checked, head + len(wire)
-                    return CommitResult(list(range(head + 1, head + 1 + len(wire))),
-                                        rows=wire_rows(head + 1, actor, ts, group, cause, wire))
-                # the head moved (another gateway committed): catch up and retry
+                head = cur_seq = state.seq
+                cur = state.doc
+                out: list[CommitResult | None] = [None] * len(items)
+                planned: list[tuple[int, Submit, int]] = []  # (index, submit, first seq)
+                for k, it in enumerate(items):
+                    checked = check_batch(cur, it.events)
+                    if isinstance(checked, str):
+                        if not attempt:
+                            break  # the copy may be behind: catch up before refusing anything
+                        out[k] = await self._existing(doc, it.eids) or CommitResult([], reject=checked)
+                        continue
+                    planned.append((k, it, cur_seq + 1))
+                    cur, cur_seq = checked, cur_seq + len(it.wire)
+                else:
+                    if not planned:
+                        return out
+                    ts = time.time()
+                    ev = [(it, e) for _, it, _ in planned for e in it.wire]
+                    try:
+                        got = await self.pool.fetch(
+                            _INSERT, doc, head, cur_seq - head, ts, [e.eid for _, e in ev], [e.kind for _, e in ev],
+                            [e.v for _, e in ev], [payload_of(e) for _, e in ev], [it.actor for it, _ in ev],
+                            [it.group for it, _ in ev], [it.cause for it, _ in ev])
+                    except asyncpg.UniqueViolationError:
+                        if len(items) > 1:  # some submit is a resend: commit them one by one to say which
+                            return [(await self._commit_many(doc, state, [it]))[0] for it in items]
+                        dup = await self._existing(doc, items[0].eids)
+                        if dup is not None:
+                            return [dup]
+                        continue  # a concurrent commit took these seqs: catch up and retry
+                    if got:
+                        state.doc, state.seq = cur, cur_seq
+                        for k, it, first in planned:
+                            out[k] = CommitResult(list(range(first, first + len(it.wire))),
+                                                  rows=wire_rows(first, it.actor, ts, it.group, it.cause, it.wire))
+                        return out
+                # the head moved (another gateway committed), or the copy may be behind: catch up, retry
             raise StorageError(f"{self.describe()}: document {doc} too contended")
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise StorageError(f"{self.describe()}: commit failed ({type(exc).__name__}: {exc})") from None
 
 
 # One round trip, one implicit transaction: bump the head only if it is still `$2`, and insert the
-# batch at $2+1… only if the bump happened (a concurrent bump makes the WHERE fail on re-check).
+# events (of one or several submits) at $2+1… only if the bump happened (a concurrent bump makes
+# the WHERE fail on re-check).
 _INSERT = """
 WITH bump AS (UPDATE documents SET head = $2 + $3 WHERE doc = $1 AND head = $2 RETURNING head)
 INSERT INTO events(doc, seq, eid, actor, ts, grp, cause, kind, v, payload)
-SELECT $1, $2 + t.i, t.eid, $4, $5, $6, $7, t.kind, t.v, t.payload
-FROM unnest($8::text[], $9::text[], $10::int[], $11::text[]) WITH ORDINALITY AS t(eid, kind, v, payload, i)
+SELECT $1, $2 + t.i, t.eid, t.actor, $4, t.grp, t.cause, t.kind, t.v, t.payload
+FROM unnest($5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[])
+     WITH ORDINALITY AS t(eid, kind, v, payload, actor, grp, cause, i)
 WHERE EXISTS (SELECT 1 FROM bump)
 RETURNING seq
 """

@@ -15,7 +15,7 @@ from typing import Sequence
 
 from ..events.types import Event
 from ..sync.protocol import WireEvent
-from .storage import MAX_RANGE, CommitResult, DocState, StorageError, check_batch, payload_of, row_json, wire_rows
+from .storage import MAX_RANGE, CommitResult, DocState, StorageError, Submit, check_batch, payload_of, row_json, wire_rows
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (doc TEXT PRIMARY KEY, head INTEGER NOT NULL);
@@ -87,34 +87,45 @@ class SqliteStorage:
 
     async def commit(self, doc: str, state: DocState, actor: str, group: str, cause: str | None,
                      wire: Sequence[WireEvent], events: Sequence[Event]) -> CommitResult:
-        return await self._run(self._commit, doc, state, actor, group, cause, wire, events)
+        return (await self.commit_many(doc, state, [Submit(actor, group, cause, wire, events)]))[0]
 
-    def _commit(self, doc, state, actor, group, cause, wire, events) -> CommitResult:
+    async def commit_many(self, doc: str, state: DocState, items: Sequence[Submit]) -> list[CommitResult]:
+        """Commit several submits in one transaction (one fsync), each checked after the ones before it."""
+        return await self._run(self._commit_many, doc, state, items)
+
+    def _commit_many(self, doc: str, state: DocState, items: Sequence[Submit]) -> list[CommitResult]:
         c = self._conn
         c.execute("BEGIN IMMEDIATE")
         try:
-            eids = [e.eid for e in wire]
-            marks = ",".join("?" * len(eids))
-            found = dict(c.execute(f"SELECT eid, seq FROM events WHERE doc = ? AND eid IN ({marks})", (doc, *eids)))
-            if found:
-                c.execute("ROLLBACK")
-                if len(found) != len(eids):
-                    return CommitResult([], reject="batch partially committed under other ids")
-                return CommitResult([found[e] for e in eids], duplicate=True)
             row = c.execute("SELECT head FROM documents WHERE doc = ?", (doc,)).fetchone()
             head = row[0] if row else 0
             if head > state.seq:
                 state.catch_up(c.execute("SELECT seq, kind, v, payload FROM events WHERE doc = ? AND seq > ? ORDER BY seq",
                                          (doc, state.seq)).fetchall())
-            checked = check_batch(state, events)
-            if isinstance(checked, str):
+            cur, seq, ts, out = state.doc, head, time.time(), []
+            for it in items:
+                eids = it.eids
+                marks = ",".join("?" * len(eids))
+                found = dict(c.execute(f"SELECT eid, seq FROM events WHERE doc = ? AND eid IN ({marks})", (doc, *eids)))
+                if found:  # a resend (ids are stable): answer with the seqs it got the first time
+                    out.append(CommitResult([found[e] for e in eids], duplicate=True) if len(found) == len(eids)
+                               else CommitResult([], reject="batch partially committed under other ids"))
+                    continue
+                checked = check_batch(cur, it.events)
+                if isinstance(checked, str):
+                    out.append(CommitResult([], reject=checked))
+                    continue
+                c.executemany("INSERT INTO events(doc, seq, eid, actor, ts, grp, cause, kind, v, payload) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                              [(doc, seq + 1 + i, e.eid, it.actor, ts, it.group, it.cause, e.kind, e.v, payload_of(e))
+                               for i, e in enumerate(it.wire)])
+                out.append(CommitResult(list(range(seq + 1, seq + 1 + len(it.wire))),
+                                        rows=wire_rows(seq + 1, it.actor, ts, it.group, it.cause, it.wire)))
+                cur, seq = checked, seq + len(it.wire)
+            if seq == head:
                 c.execute("ROLLBACK")
-                return CommitResult([], reject=checked)
-            ts = time.time()
-            c.executemany("INSERT INTO events(doc, seq, eid, actor, ts, grp, cause, kind, v, payload) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                          [(doc, head + 1 + i, e.eid, actor, ts, group, cause, e.kind, e.v, payload_of(e)) for i, e in enumerate(wire)])
+                return out
             c.execute("INSERT INTO documents(doc, head) VALUES (?, ?) ON CONFLICT(doc) DO UPDATE SET head = excluded.head",
-                      (doc, head + len(wire)))
+                      (doc, seq))
             c.execute("COMMIT")
         except BaseException as exc:
             if c.in_transaction:
@@ -122,6 +133,5 @@ class SqliteStorage:
             if isinstance(exc, sqlite3.DatabaseError):
                 raise StorageError(f"{self.path}: {exc}") from None
             raise
-        state.doc, state.seq = checked, head + len(wire)
-        return CommitResult(list(range(head + 1, head + 1 + len(wire))),
-                            rows=wire_rows(head + 1, actor, ts, group, cause, wire))
+        state.doc, state.seq = cur, seq
+        return out
