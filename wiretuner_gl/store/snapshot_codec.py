@@ -26,6 +26,7 @@ import time
 
 import immutables
 import numpy as np
+import orjson
 
 from ..errors import DocumentJsonError
 from ..events import geocols as G
@@ -233,7 +234,9 @@ def _decode_nodes(chunks: list[bytes]) -> list:
             metas.append(c[8 : 8 + ml])
             if fl:
                 float_parts.append(c[8 + ml :])
-        data = json.loads(b"[" + b",".join(metas) + b"]")
+        # orjson: the same values as json.loads (tests compare decoded documents), ~2x quicker on the
+        # few MB of node records a large snapshot holds
+        data = orjson.loads(b"[" + b",".join(metas) + b"]")
         arr = np.frombuffer(b"".join(float_parts), "<f8")
         if not np.isfinite(arr).all():
             raise SnapshotInvalid("non-finite coordinate")
