@@ -41,6 +41,7 @@ DEFAULT_EVERY_SECONDS = 600.0
 _MAGIC = b"WTM1"
 _MHDR = struct.Struct("<4sIII")
 _CHUNK, _HASH, _FRAG = itemgetter(1), itemgetter(2), itemgetter(3)  # of NodeEncoder entries
+_ROW_ID, _ROW_HASH, _ROW_DATA = itemgetter(0), itemgetter(1), itemgetter(2)  # of snapshot_chunks rows
 
 
 # --------------------------------------------------------------------------- writing
@@ -218,19 +219,20 @@ def _manifest(store: EventStore, seq: int) -> tuple[tuple[int, int, int], list[i
 
 
 def _chunks(store: EventStore, ids: list[int], hashes: list[bytes]) -> list[bytes]:
+    """The chunks `ids`, each checked against its content hash. (Per-chunk work goes through
+    map/zip: a snapshot of a large document has ~10K chunks.)"""
     rows = store.raw_rows("SELECT id, hash, data FROM snapshot_chunks WHERE id IN (SELECT value FROM json_each(?))",
                           (json.dumps(ids),))
-    by_id = {i: (h, d) for i, h, d in rows}
-    out = []
-    for cid, want in zip(ids, hashes):
-        hd = by_id.get(cid)
-        if hd is None:
-            raise SnapshotInvalid(f"chunk {cid} is missing")
-        h, d = hd
-        if h != want or type(d) is not bytes or chunk_hash(d) != want:
-            raise SnapshotInvalid(f"chunk {cid} fails its hash")
-        out.append(d)
-    return out
+    by_id = dict(zip(map(_ROW_ID, rows), rows))
+    ordered = list(map(by_id.get, ids))
+    if None in ordered:
+        raise SnapshotInvalid(f"chunk {ids[ordered.index(None)]} is missing")
+    datas = list(map(_ROW_DATA, ordered))
+    if set(map(type, datas)) - {bytes} or list(map(_ROW_HASH, ordered)) != hashes or list(map(chunk_hash, datas)) != hashes:
+        for cid, (_, h, d), want in zip(ids, ordered, hashes):
+            if h != want or type(d) is not bytes or chunk_hash(d) != want:
+                raise SnapshotInvalid(f"chunk {cid} fails its hash")
+    return datas
 
 
 def load_snapshot(store: EventStore, seq: int, nodes: dict[bytes, object] | None = None) -> Document:
