@@ -46,38 +46,41 @@ def _jbool(v) -> str:
     return _jstr(v)  # (not a bool: written as json.dumps would)
 
 
-class _Values:
-    """JSON texts of values, cached by identity: nested values (styles, geometries, backgrounds) as
-    canonical JSON, transforms and geometry slot rows as float lists. An edit replaces a node but
-    keeps most of its values, and a node's chunk and fragment both write its transform."""
+class _ByIdentity:
+    """Texts of immutable values cached by identity (id() plus an `is` check, so a recycled id
+    never returns another value's text)."""
 
-    def __init__(self):
+    def __init__(self, make, limit: int = 100_000):
+        self.make, self.limit = make, limit
         self.cache: dict[int, tuple] = {}
-        self.lists: dict[int, tuple] = {}
 
-    def text(self, v, enc) -> str:
+    def __call__(self, v) -> str:
         e = self.cache.get(id(v))
         if e is None or e[0] is not v:
-            if len(self.cache) > 100_000:
+            if len(self.cache) > self.limit:
                 self.cache.clear()
-            e = self.cache[id(v)] = (v, canonical_json(enc(v)))
+            e = self.cache[id(v)] = (v, self.make(v))
         return e[1]
 
-    def floats(self, v) -> str:
-        e = self.lists.get(id(v))
-        if e is None or e[0] is not v:
-            if len(self.lists) > 100_000:
-                self.lists.clear()
-            e = self.lists[id(v)] = (v, _jfloats(v))
-        return e[1]
 
-    def geom_row(self, g) -> str:
-        e = self.lists.get(id(g))
-        if e is None or e[0] is not g:
-            if len(self.lists) > 100_000:
-                self.lists.clear()
-            e = self.lists[id(g)] = (g, _jfloats(G.geom_values(g)))
-        return e[1]
+class _Values:
+    """JSON texts of values, cached by identity: nested values (styles, geometries, backgrounds) as
+    canonical JSON, transforms and geometry slot rows as float lists, styles as the JSON string of
+    their canonical text (chunk metas). An edit replaces a node but keeps most of its values, and a
+    node's chunk and fragment both write its transform."""
+
+    def __init__(self):
+        self._nested: dict = {}
+        self.floats = _ByIdentity(_jfloats)
+        self.geom_row = _ByIdentity(lambda g: _jfloats(G.geom_values(g)))
+        self.style_json = _ByIdentity(lambda st: _jstr(_style_text(st)), 50_000)
+
+    def nested(self, enc) -> _ByIdentity:
+        """The cache for values encoded by `enc` (one encoder per declared type)."""
+        c = self._nested.get(enc)
+        if c is None:
+            c = self._nested[enc] = _ByIdentity(lambda v: canonical_json(enc(v)))
+        return c
 
 
 def _field_writers(cls: type, values: _Values) -> tuple[list, object, list]:
@@ -109,8 +112,8 @@ def _field_writers(cls: type, values: _Values) -> tuple[list, object, list]:
         elif k == "transform":
             out.append(lambda n, g=get, p=prefix: p + values.floats(g(n)))
         else:
-            enc = encoder_for(hint)
-            out.append(lambda n, g=get, p=prefix, e=enc: p + values.text(g(n), e))
+            text = values.nested(encoder_for(hint))
+            out.append(lambda n, g=get, p=prefix, t=text: p + t(g(n)))
     return pre, sp, post
 
 
@@ -138,7 +141,6 @@ class NodeEncoder:
         self._tables = (_Table(), _Table(), _Table())
         self._anchors: dict[int, tuple] = {}
         self._subs: dict[int, tuple] = {}  # id(subpaths tuple) -> _subpaths_part
-        self._styles: dict[int, tuple] = {}  # id(style) -> (style, its canonical text as a JSON string)
         self._values = _Values()
         self._writers: dict[type, list] = {}
         self._live_anchors = 0
@@ -158,14 +160,6 @@ class NodeEncoder:
         return (("{" + ",".join([w(node) for w in pre]) + ",").encode("utf-8") + sp(node, subpaths_part)
                 + ("," + ",".join([w(node) for w in post]) + "}").encode("utf-8"))
 
-    def _style_json(self, style) -> str:
-        e = self._styles.get(id(style))
-        if e is None or e[0] is not style:
-            if len(self._styles) > 50_000:
-                self._styles.clear()
-            e = self._styles[id(style)] = (style, _jstr(_style_text(style)))
-        return e[1]
-
     def _encode(self, node) -> tuple:
         # chunk metas written as json.dumps(list, separators=(",", ":"), ensure_ascii=False) would
         # write them (see encode_node), from the same field formatters as the fragments
@@ -174,14 +168,14 @@ class NodeEncoder:
         if t is Path:
             _, tail, floats, part = _cached_subpaths(node, self._anchors, self._subs)
             m = ('["p",' + _jstr(node.id) + "," + _jstr(node.parent) + "," + _jstr(node.order) + "," + _jstr(node.name)
-                 + "," + _jstr(node.fill_rule) + "," + self._style_json(node.style) + "," + vals.floats(node.transform)
+                 + "," + _jstr(node.fill_rule) + "," + vals.style_json(node.style) + "," + vals.floats(node.transform)
                  + "," + _jbool(node.visible) + "," + _jbool(node.locked) + ",").encode("utf-8") + tail + b"]"
             c = _HDR.pack(len(m), len(floats)) + m + floats
             return (node, c, chunk_hash(c), self.fragment(node, part))
         if t is Shape:
             m = ('["s",' + _jstr(node.id) + "," + _jstr(node.parent) + "," + _jstr(node.order) + ","
                  + vals.geom_row(node.geom) + "," + _jstr(node.name) + ","
-                 + self._style_json(node.style) + "," + vals.floats(node.transform) + "," + _jbool(node.visible)
+                 + vals.style_json(node.style) + "," + vals.floats(node.transform) + "," + _jbool(node.visible)
                  + "," + _jbool(node.locked) + "]").encode("utf-8")
             c = _HDR.pack(len(m), 0) + m
         else:
