@@ -54,8 +54,12 @@ class ColumnarReplayer:
     def __init__(self, m: MutableDocument, capacity: int = 1024):
         self.m = m
         self.cols = np.zeros((capacity, 9))
-        self.dirty = np.zeros(capacity, np.bool_)
+        # the kernel sets dirty flags through a numpy view of a bytearray, which Python then reads
+        # per slot at list speed (a node has a few slots: numpy indexing would cost more per call)
+        self._dirty = bytearray(capacity)
+        self.dirty = np.frombuffer(self._dirty, np.bool_)
         self.slot_group = np.zeros(capacity, np.int64)
+        self.groups: list[int] = []  # slot_group as a list, for the same reason
         self.n = 0
         self.slot_of: dict[str, int] = {}
         self.info: list = []  # per slot: (target, owner id, anchor key or None, (si, ai) or None)
@@ -67,7 +71,9 @@ class ColumnarReplayer:
     def _grow(self) -> None:
         cap = self.cols.shape[0] * 2
         self.cols = np.concatenate([self.cols, np.zeros_like(self.cols)])
-        self.dirty = np.concatenate([self.dirty, np.zeros(cap // 2, np.bool_)])
+        self.dirty = None  # release the view before the buffer is replaced
+        self._dirty = self._dirty + bytearray(cap // 2)
+        self.dirty = np.frombuffer(self._dirty, np.bool_)
         self.slot_group = np.concatenate([self.slot_group, np.zeros(cap // 2, np.int64)])
 
     def _anchor_where(self, oid: str, node: Path) -> dict[str, tuple[int, int]]:
@@ -117,7 +123,8 @@ class ColumnarReplayer:
             self._grow()
         self.n += 1
         self.cols[s, : len(row)] = row
-        self.slot_group[s] = _GROUP_OF_PREFIX[prefix]
+        self.slot_group[s] = g = _GROUP_OF_PREFIX[prefix]
+        self.groups.append(g)
         self.slot_of[target] = s
         self.info.append((target, oid, key, where))
         self.owned.setdefault(oid, []).append(s)
@@ -175,15 +182,19 @@ class ColumnarReplayer:
 
     # ------------------------------------------------------------------ nodes from slots
     def _write_back(self, oid: str, slots: list[int]) -> None:
-        dirty = [s for s, d in zip(slots, self.dirty[slots].tolist()) if d]
+        flags = self._dirty
+        dirty = [s for s in slots if flags[s]]
         if not dirty:
             return
-        self.dirty[dirty] = False
+        for s in dirty:
+            flags[s] = 0
         node = self.m.get(oid)
         changes = {}
         anchors: dict[int, list] = {}
-        info = self.info
-        for s, row, g in zip(dirty, self.cols[dirty].tolist(), self.slot_group[dirty].tolist()):
+        info, groups, cols = self.info, self.groups, self.cols
+        for s in dirty:
+            row = cols[s].tolist()
+            g = groups[s]
             if g == _A:
                 si, ai = info[s][3]
                 lst = anchors.get(si)
