@@ -134,9 +134,17 @@ class ColumnarReplayer:
     def geometric(self, seqs: Sequence[int], targets: Sequence[str], vals: np.ndarray) -> None:
         """Apply a run of geometric events (vals: n x 10 float64 gval rows) in order.
 
-        Per event this is C-level work only (dict.fromkeys, map over dict lookups, the kernel):
-        Python code runs per *new target*, not per event.
+        Per event this is C-level work only (map over dict lookups, the kernel; where a target is
+        new, dict.fromkeys too): Python code runs per *new target*, not per event.
         """
+        slot_of = self.slot_of
+        try:  # usually every target already has its slot
+            slots = np.fromiter(map(slot_of.__getitem__, targets), np.int64, len(targets))
+        except KeyError:
+            slots = self._new_slots(seqs, targets, vals)
+        self._apply_prefix(slots, vals, seqs)
+
+    def _new_slots(self, seqs, targets, vals) -> np.ndarray:
         slot_of = self.slot_of
         for t in dict.fromkeys(targets):  # distinct targets in order of first use
             if t in slot_of:
@@ -153,8 +161,7 @@ class ColumnarReplayer:
                 except ReducerError as exc:
                     raise ReplayFailed(seqs[i], _KIND_NAME.get(int(vals[i, 0]), "?"), str(exc)) from None
                 raise AssertionError("a target resolved on the second try")  # pragma: no cover
-        slots = np.fromiter(map(slot_of.__getitem__, targets), np.int64, len(targets))
-        self._apply_prefix(slots, vals, seqs)
+        return np.fromiter(map(slot_of.__getitem__, targets), np.int64, len(targets))
 
     def _apply_prefix(self, slots, vals, seqs) -> None:
         if not len(slots):

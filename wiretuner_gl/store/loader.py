@@ -151,7 +151,7 @@ def read_geometric(conn: sqlite3.Connection, lo: int, hi: int, agg: tuple | None
     return np.asarray(seqs, np.int64), targets, vals, bad
 
 
-_IDENTITY_SQL = "SELECT (SELECT value FROM meta WHERE key = 'created'), (SELECT json_array(eid, ts, crc) FROM events WHERE seq = ?)"
+_IDENTITY_SQL = "SELECT (SELECT value FROM meta WHERE key = 'created'), (SELECT eid || ' ' || ts || ' ' || crc FROM events WHERE seq = ?)"
 
 
 def _reader(store: EventStore, last: int) -> sqlite3.Connection | None:
