@@ -54,7 +54,8 @@ def run(args) -> int:
     for snap in info["snapshots"]:
         ok = {True: "hash ok", False: "HASH MISMATCH", None: "intact" if snap.get("checked") else "unchecked"}[snap["hash_ok"]]
         why = f" ({snap['problem']})" if snap.get("problem") else ""
-        print(f"  seq {snap['seq']:>8}  {_iso(snap['time'])}  {snap['size']:>10} bytes  {ok}{why}")
+        pack = f"  pack {snap['pack']}" if snap.get("pack") else ""
+        print(f"  seq {snap['seq']:>8}  {_iso(snap['time'])}  {snap['size']:>10} bytes  {ok}{why}{pack}")
     print("objects         " + ", ".join(f"{k} {v}" for k, v in info["objects"].items()))
     print(f"artboards       {len(info['artboards'])}")
     for a in info["artboards"]:

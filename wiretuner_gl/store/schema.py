@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite_utils
 
 APPLICATION_ID = 0x57544E47  # "WTNG"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -78,8 +78,19 @@ def _v3(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS events_structural ON events(seq) WHERE gtarget IS NULL")
 
 
+def _v4(db: sqlite_utils.Database) -> None:
+    """Snapshot packs: the chunks of one snapshot stored end to end (with their offsets), written
+    when the editor closes a large document, so the next open reads one row and checks one digest
+    instead of fetching and hashing thousands of chunks. `manifest_digest` ties a pack to the
+    snapshot it copies; a pack that fails any check is ignored and the chunks are read instead."""
+    db.execute(
+        "CREATE TABLE snapshot_packs (seq INTEGER PRIMARY KEY, manifest_digest TEXT NOT NULL, "
+        "offsets BLOB NOT NULL, data BLOB NOT NULL, digest TEXT NOT NULL)"
+    )
+
+
 # Numbered migrations: MIGRATIONS[n] brings a file from version n-1 to version n.
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3}
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 assert max(MIGRATIONS) == SCHEMA_VERSION
 
 

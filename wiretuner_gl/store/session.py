@@ -10,13 +10,14 @@ from __future__ import annotations
 import gc
 import itertools
 import os
+import sqlite3
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..errors import DocumentReadOnly, ReducerError
+from ..errors import DocumentReadOnly, ReducerError, WireTunerError
 from ..events.grouping import DEFAULT_SAMPLE_INTERVAL, Sampler, rebase
 from ..events.record import Record
 from ..events.reducer import reduce_all
@@ -26,7 +27,7 @@ from ..model.ids import IdFactory, key_between, new_actor_id
 from ..model.nodes import Artboard, Layer
 from .file import EventStore
 from .loader import LoadResult, load
-from .snapshots import restore_history
+from .snapshots import restore_history, write_pack
 from .undo import DEFAULT_DEPTH, UndoHistory
 
 
@@ -35,6 +36,16 @@ class UndoResult:
     group: str | None  # the group that was undone/redone, None if nothing was
     records: list[Record] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (group, reason)
+
+
+def _pack_newest(store: EventStore) -> dict | None:
+    """On close, pack the newest snapshot of a large document so the next open reads one row
+    (snapshots.write_pack). Only an optimisation: every event is already durable, so a failure
+    here (a full disk, say) is reported in the result and never stops the close."""
+    try:
+        return write_pack(store)
+    except (WireTunerError, sqlite3.Error, OSError) as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
 
 
 FREEZE_MIN_NODES = 2000
@@ -72,6 +83,7 @@ class DocumentSession:
         self.seq = loaded.seq
         self.problems = list(loaded.problems)
         self.read_only = store.read_only or loaded.damaged
+        self.pack_report: dict | None = None  # what close() did about a snapshot pack
         self.actor = actor
         salt = os.urandom(3).hex()
         self.ids = IdFactory(actor, salt=salt)
@@ -115,6 +127,8 @@ class DocumentSession:
             self.gesture.commit()
         if self.snapshotter is not None:
             self.snapshotter.stop()
+        if not self.read_only:
+            self.pack_report = _pack_newest(self.store)
         self.store.close()
 
     def __enter__(self):
