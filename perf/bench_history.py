@@ -34,6 +34,7 @@ from wiretuner_gl.model.ids import keys_between  # noqa: E402
 from wiretuner_gl.model.nodes import Anchor, Artboard, EllipseGeom, Layer, Path as PathNode, RectGeom, Shape, Subpath  # noqa: E402
 from wiretuner_gl.store import DocumentSession, EventStore  # noqa: E402
 from wiretuner_gl.store.loader import load, replay  # noqa: E402
+from wiretuner_gl.store.snapshots import write_pack  # noqa: E402
 from wiretuner_gl.store.timeline import Timeline  # noqa: E402
 
 OUT = HERE / "out"
@@ -58,6 +59,12 @@ def doc_file(events: int, seed: int = 1) -> Path:
         info = generate(path.with_suffix(".tmp"), events, seed)
         path.with_suffix(".tmp").rename(path)
         log(f"  {info}")
+    # as the editor leaves a document it closes: the file at the current schema, and (for a large
+    # document) its newest snapshot packed (DocumentSession.close -> snapshots.write_pack)
+    with EventStore.open(path) as st:
+        packed = write_pack(st)
+    if packed:
+        log(f"  packed {path.name}: {packed}")
     return path
 
 
@@ -96,7 +103,13 @@ lt = []
 for _ in range(3):
     with EventStore.open(path, read_only=True) as st:
         t = time.perf_counter(); r = load(st); lt.append(time.perf_counter() - t)
+from wiretuner_gl.store import snapshots
+snapshots.USE_PACKS = False  # as after a crash: no pack for the newest snapshot
+nopack = []
+for _ in range(3):
+    t = time.perf_counter(); s = DocumentSession.open(path, read_only=True); nopack.append(time.perf_counter() - t); s.close()
 print(json.dumps({{"cold_ms": cold * 1e3, "session_ms": sorted(warm)[1] * 1e3, "load_ms": sorted(lt)[1] * 1e3,
+                  "session_nopack_ms": sorted(nopack)[1] * 1e3,
                   "snapshot_seq": r.snapshot_seq, "objects": counts,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
@@ -298,10 +311,13 @@ def bench_snapshots(n_objects: int, n_snapshots: int, tmp: Path) -> dict:
     written = [w["total_ms"] for w in snap.written]
     enc = [w["encode_ms"] for w in snap.written]
     cpu = [w["cpu_ms"] for w in snap.written]
+    parts = {k: pct([w[k] for w in snap.written], 95) for k in ("nodes_ms", "hash_ms")}
+    changed = statistics.mean(w["changed"] for w in snap.written)
     s.close()
     size = path.stat().st_size
     return {"objects": n_objects, "anchors": anchors, "snapshots": len(written), "p95_ms": pct(written, 95),
-            "p50_ms": pct(written, 50), "encode_p95_ms": pct(enc, 95), "cpu_p95_ms": pct(cpu, 95), "cold_ms": cold_ms, "cold_bytes": cold["size"],
+            "p50_ms": pct(written, 50), "encode_p95_ms": pct(enc, 95), "cpu_p95_ms": pct(cpu, 95),
+            "nodes_p95_ms": parts["nodes_ms"], "hash_p95_ms": parts["hash_ms"], "changed_nodes_mean": changed, "cold_ms": cold_ms, "cold_bytes": cold["size"],
             "worker_warmup_ms": warmup_ms, "mode": snap.mode,
             "handoff_max_ms": max(snap.handoff_ms), "handoff_p99_ms": pct(snap.handoff_ms, 99), "apply_p99_ms": pct(apply_ms, 99) if apply_ms else None,
             "apply_p99_during_snapshot_ms": pct(apply_during, 99) if apply_during else None,
@@ -381,6 +397,7 @@ def main(argv=None) -> int:
         key = "open_100k" if q else "open_1m"
         res[f"{key}_ms"], res[f"{key}_load_ms"], res[f"{key}_cold_ms"] = ob["session_ms"], ob["load_ms"], ob["cold_ms"]
         res[f"{key}_peak_rss_mb"], res[f"{key}_objects"] = ob["peak_rss_mb"], ob["objects"]
+        res[f"{key}_nopack_ms"] = ob["session_nopack_ms"]
         if q:
             res["open_1m_ms"] = None  # the quick run does not build the 1M-event document
         log("open big", ob)
