@@ -250,6 +250,7 @@ def test_postgres_commit_on_a_stale_copy_catches_up_instead_of_refusing(postgres
             edit = [WireEvent.of("b:1", T.ObjectTransformed(SHAPE.id, SHAPE.transform, moved))]
             rb = await b.commit("stale", sb, "b", "gb", None, edit, [w.decode() for w in edit])
             again = await b.commit("stale", sb, "b", "gb", None, edit, [w.decode() for w in edit])
+            assert (a.catch_ups, b.catch_ups) == (0, 1)  # only B's first commit needed the database's rows
             return ra, rb, again, sb, await a.range("stale", 1)
         finally:
             await a.close()

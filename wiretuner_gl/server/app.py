@@ -140,7 +140,7 @@ class Gateway:
         return web.json_response({"ready": db and fan, "database": db, "fanout": fan}, status=200 if db and fan else 503)
 
     async def metrics_page(self, request: web.Request) -> web.Response:
-        return web.Response(text=self.metrics.render(), content_type="text/plain", charset="utf-8",
+        return web.Response(text=self.metrics.render(getattr(self.storage, "catch_ups", 0)), content_type="text/plain", charset="utf-8",
                             headers={"X-Prometheus-Format": "0.0.4"})
 
     async def refresh(self, request: web.Request) -> web.Response:

@@ -61,7 +61,7 @@ class Metrics:
             self._recent.popleft()
         return sum(n for _, n in self._recent) / 10.0
 
-    def render(self) -> str:
+    def render(self, catch_ups: int = 0) -> str:
         lines = [
             "# HELP wiretuner_connections Open WebSocket connections.", "# TYPE wiretuner_connections gauge",
             f"wiretuner_connections {self.connections}",
@@ -77,6 +77,9 @@ class Metrics:
             f"wiretuner_messages_in_total {self.messages_in}",
             "# HELP wiretuner_redis_errors_total Redis publish/subscribe failures.", "# TYPE wiretuner_redis_errors_total counter",
             f"wiretuner_redis_errors_total {self.redis_errors}",
+            "# HELP wiretuner_commit_catch_ups_total Commits that first had to catch up from the database "
+            "(another gateway had moved the head).", "# TYPE wiretuner_commit_catch_ups_total counter",
+            f"wiretuner_commit_catch_ups_total {catch_ups}",
             "# HELP wiretuner_closes_total Connections closed by the gateway, by close code.",
             "# TYPE wiretuner_closes_total counter",
         ]

@@ -41,6 +41,7 @@ class PostgresStorage:
         self.min_size, self.max_size = min_size, max_size
         self.pool: asyncpg.Pool | None = None
         self._known_docs: set[str] = set()
+        self.catch_ups = 0  # commits that had to catch up from the database (the copy was behind)
         self._loop = new_event_loop(loop)
         self._thread = threading.Thread(target=self._loop.run_forever, name="wt-postgres", daemon=True)
         self._thread.start()
@@ -142,6 +143,7 @@ class PostgresStorage:
             await self._ensure_document(doc)
             for attempt in range(1000):
                 if attempt:
+                    self.catch_ups += attempt == 1
                     rows = await self.pool.fetch("SELECT seq, kind, v, payload FROM events WHERE doc = $1 AND seq > $2 "
                                                  "ORDER BY seq", doc, state.seq)
                     state.catch_up([tuple(r) for r in rows])
