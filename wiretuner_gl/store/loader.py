@@ -102,7 +102,8 @@ def _replay(store, doc, start, end, recover, fast) -> LoadResult:
 #    any NUL; every other gval (NULL, a number, another length) fails the count and the window
 #    takes the row path. Such TEXT has at least 80 bytes, so with the total exactly 80 per row
 #    each row is 80 bytes, and its first byte is not NUL: its kind code is then not an exact
-#    integer (a real code 1..5 ends in zero bytes), which the kernel refuses at that row's seq.
+#    integer (a real code 1..5 has zero low-order bytes, stored first), which the kernel refuses
+#    at that row's seq.
 #    So every damaged gval still stops replay at its own seq; typeof() per row is not needed.
 _GEO_SQL = ("SELECT group_concat(seq), CAST(group_concat(gval, '') AS BLOB), group_concat(gtarget, '\x1e'), count(*), "
             "sum(length(gval) = 80) FROM events WHERE seq BETWEEN ? AND ? AND gtarget IS NOT NULL")
@@ -151,7 +152,8 @@ def read_geometric(conn: sqlite3.Connection, lo: int, hi: int, agg: tuple | None
     return np.asarray(seqs, np.int64), targets, vals, bad
 
 
-_IDENTITY_SQL = "SELECT (SELECT value FROM meta WHERE key = 'created'), (SELECT eid || ' ' || ts || ' ' || crc FROM events WHERE seq = ?)"
+_IDENTITY_SQL = ("SELECT (SELECT value FROM meta WHERE key = 'created'), "
+                 "(SELECT eid || ' ' || ts || ' ' || crc FROM events WHERE seq = ?)")
 
 
 def _reader(store: EventStore, last: int) -> sqlite3.Connection | None:
@@ -192,7 +194,8 @@ def _windows(store: EventStore, start: int, last: int, whole: bool) -> Iterator[
         for lo, hi in bounds:
             yield lo, hi, conn.execute(_STRUCTURAL_SQL, (lo, hi)).fetchall(), _aggregate(conn, lo, hi) if whole else None
         return
-    with closing(reader), ThreadPoolExecutor(1, thread_name_prefix="replay-read") as pool:  # exits: the read in flight ends, then the connection closes
+    # on the way out (also on an error): the read in flight ends, then the connection closes
+    with closing(reader), ThreadPoolExecutor(1, thread_name_prefix="replay-read") as pool:
         pending = pool.submit(_aggregate, reader, *bounds[0])
         for k, (lo, hi) in enumerate(bounds):
             srows = conn.execute(_STRUCTURAL_SQL, (lo, hi)).fetchall()
