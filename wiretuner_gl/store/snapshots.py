@@ -104,26 +104,9 @@ class SnapshotWriter:
         # (list/dict building through map/zip: a Python loop per node here cost ~1-2 ms each)
         frags = list(map(_FRAG, entries))
         t_nodes = time.perf_counter()
+        state_hash = hash_fragments(frags[:na], frags[na : na + nl], frags[na + nl :])
+        t_enc = time.perf_counter()
         self.store._writable()
-        # The state hash (SHA-256 over ~15 MB of canonical JSON for 10K objects) runs on a second
-        # thread while this one stores the chunks: hashlib releases the GIL while it hashes and
-        # sqlite3 while it steps, so the two overlap wherever a second core is free.
-        hashed: dict = {}
-
-        def hash_job():
-            c = time.thread_time()
-            hashed["hash"] = hash_fragments(frags[:na], frags[na : na + nl], frags[na + nl :])
-            hashed["cpu"] = time.thread_time() - c
-            hashed["t"] = time.perf_counter()
-
-        hasher = threading.Thread(target=hash_job, name="snapshot-hash", daemon=True)
-        hasher.start()
-        try:
-            return self._store(entries, na, nl, no, seq, ts, undo, hasher, hashed, t0, c0, t_nodes)
-        finally:
-            hasher.join()
-
-    def _store(self, entries, na, nl, no, seq, ts, undo, hasher, hashed, t0, c0, t_nodes) -> dict:
         hashes = list(map(_HASH, entries))
         known = self._ids
         ids = list(map(known.get, hashes))
@@ -155,12 +138,7 @@ class SnapshotWriter:
             ids = [got[h] if i is None else i for h, i in zip(hashes, ids)]
         data = _MHDR.pack(_MAGIC, na, nl, no) + np.asarray(ids, "<i8").tobytes() + b"".join(hashes)
         size = len(data) + sum(map(len, map(_CHUNK, entries)))
-        digest = hashlib.sha256(data).hexdigest()
-        hasher.join()
-        if "hash" not in hashed:
-            raise RuntimeError("the state hash could not be computed")
-        state_hash, t_enc = hashed["hash"], hashed["t"]
-        row = (seq, time.time() if ts is None else ts, FORMAT, CODEC, size, state_hash, data, digest)
+        row = (seq, time.time() if ts is None else ts, FORMAT, CODEC, size, state_hash, data, hashlib.sha256(data).hexdigest())
         if self.store.format_version >= 3:
             row += (None if undo is None else json.dumps(undo),)
             sql = "INSERT OR REPLACE INTO snapshots(seq, ts, format, codec, size, state_hash, data, digest, undo) VALUES (?,?,?,?,?,?,?,?,?)"
@@ -171,8 +149,7 @@ class SnapshotWriter:
         t1 = time.perf_counter()
         return {"seq": seq, "state_hash": state_hash, "size": size, "new_bytes": new_bytes,
                 "nodes_ms": (t_nodes - t0) * 1e3, "hash_ms": (t_enc - t_nodes) * 1e3, "changed": self.encoder.changed,
-                "encode_ms": (t_enc - t0) * 1e3, "total_ms": (t1 - t0) * 1e3,
-                "cpu_ms": (time.thread_time() - c0 + hashed["cpu"]) * 1e3}
+                "encode_ms": (t_enc - t0) * 1e3, "total_ms": (t1 - t0) * 1e3, "cpu_ms": (time.thread_time() - c0) * 1e3}
 
 
 def write_snapshot(store: EventStore, doc: Document, seq: int) -> dict:
