@@ -40,7 +40,6 @@ DEFAULT_EVERY_EVENTS = 500
 DEFAULT_EVERY_SECONDS = 600.0
 _MAGIC = b"WTM1"
 _MHDR = struct.Struct("<4sIII")
-_CHUNK, _HASH, _FRAG = itemgetter(1), itemgetter(2), itemgetter(3)  # of NodeEncoder entries
 _ROW_ID, _ROW_HASH, _ROW_DATA = itemgetter(0), itemgetter(1), itemgetter(2)  # of snapshot_chunks rows
 
 
@@ -61,6 +60,7 @@ class SnapshotWriter:
         self.store = store
         self.encoder = NodeEncoder(yield_every)
         self._ids: dict[bytes, int] = {}  # chunk hash -> row id in this store
+        self._id_arr: np.ndarray | None = None  # row ids of the previous manifest, in its order
         self.conn = None
         if own_connection:
             sync = store.conn.execute("PRAGMA synchronous").fetchone()[0]
@@ -100,20 +100,29 @@ class SnapshotWriter:
         """
         t0 = time.perf_counter()
         c0 = time.thread_time()
-        entries, (na, nl, no) = self.encoder.entries(doc)
-        # (list/dict building through map/zip: a Python loop per node here cost ~1-2 ms each)
-        frags = list(map(_FRAG, entries))
+        _, (na, nl, no) = self.encoder.entries(doc)
+        frags, hashes, chunks, nbytes, dirty = self.encoder.columns()
         t_nodes = time.perf_counter()
         state_hash = hash_fragments(frags[:na], frags[na : na + nl], frags[na + nl :])
         t_enc = time.perf_counter()
         self.store._writable()
-        hashes = list(map(_HASH, entries))
+        prev, self._id_arr = self._id_arr, None  # (left unset if this write fails: the next one starts over)
+        # row ids of the chunks, as in the previous manifest except where the encoder re-encoded
+        if dirty is None or prev is None or len(prev) != len(hashes):
+            dirty, ids = range(len(hashes)), np.zeros(len(hashes), np.int64)
+        else:
+            ids = prev.copy()
         known = self._ids
-        ids = list(map(known.get, hashes))
+        missing = []
+        for p in dirty:
+            i = known.get(hashes[p])
+            if i is None:
+                missing.append(p)
+            else:
+                ids[p] = i
         new_bytes = 0
-        if None in ids:
-            chunks = dict(zip(hashes, map(_CHUNK, entries)))
-            new = [(h, chunks[h]) for h in dict.fromkeys(h for h, i in zip(hashes, ids) if i is None)]
+        if missing:
+            new = list({hashes[p]: chunks[p] for p in missing}.items())  # one insert per distinct chunk
             got: dict[bytes, int] = {}
 
             def insert(conn, batch):
@@ -135,9 +144,11 @@ class SnapshotWriter:
                 self._tx(lambda conn, b=new[i : i + self.CHUNKS_PER_TX]: insert(conn, b))
                 if self.conn is not None:
                     time.sleep(0)
-            ids = [got[h] if i is None else i for h, i in zip(hashes, ids)]
-        data = _MHDR.pack(_MAGIC, na, nl, no) + np.asarray(ids, "<i8").tobytes() + b"".join(hashes)
-        size = len(data) + sum(map(len, map(_CHUNK, entries)))
+            for p in missing:
+                ids[p] = got[hashes[p]]
+            known.update(got)
+        data = _MHDR.pack(_MAGIC, na, nl, no) + ids.astype("<i8").tobytes() + b"".join(hashes)
+        size = len(data) + nbytes
         row = (seq, time.time() if ts is None else ts, FORMAT, CODEC, size, state_hash, data, hashlib.sha256(data).hexdigest())
         if self.store.format_version >= 3:
             row += (None if undo is None else json.dumps(undo),)
@@ -145,7 +156,9 @@ class SnapshotWriter:
         else:
             sql = "INSERT OR REPLACE INTO snapshots(seq, ts, format, codec, size, state_hash, data, digest) VALUES (?,?,?,?,?,?,?,?)"
         self._tx(lambda conn: conn.execute(sql, row))
-        self._ids = dict(zip(hashes, ids))  # only chunks still in use stay cached
+        self._id_arr = ids
+        if len(known) > 2 * len(hashes) + 4096:  # keep only the chunks still in use
+            self._ids = dict(zip(hashes, ids.tolist()))
         t1 = time.perf_counter()
         return {"seq": seq, "state_hash": state_hash, "size": size, "new_bytes": new_bytes,
                 "nodes_ms": (t_nodes - t0) * 1e3, "hash_ms": (t_enc - t_nodes) * 1e3, "changed": self.encoder.changed,
