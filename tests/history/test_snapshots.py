@@ -52,7 +52,7 @@ def test_incremental_encoding_matches_encoding_from_scratch(seed):
         g.step()
         assert enc.state_hash(g.doc) == g.doc.state_hash()
         entries, _ = enc.entries(g.doc)
-        for node, chunk, _, frag in entries:  # cached chunks and fragments equal fresh ones
+        for node, chunk, _, frag, *_ in entries:  # cached chunks and fragments equal fresh ones
             assert chunk == encode_node(node) and frag == fragment(node)
 
 
@@ -273,7 +273,7 @@ def test_fast_formatting_writes_the_same_bytes_as_the_generic_encoder(name, x, s
         node = dc_replace(node, name=name)
         if hasattr(node, "transform"):
             node = dc_replace(node, transform=(1.0, 0.0, -0.0, x, x, 3))
-        _, chunk, _, frag = enc._encode(node)
+        _, chunk, _, frag, _ = enc._encode(node)
         assert chunk == encode_node(node)
         assert frag == fragment(node)
 
@@ -307,3 +307,32 @@ def test_opening_a_large_document_takes_its_node_graph_out_of_cyclic_gc(tmp_path
         assert gc.get_freeze_count() < frozen - 9000  # reference counting frees frozen objects
     finally:
         gc.unfreeze()
+
+
+def test_a_moved_node_is_spliced_from_its_previous_encoding_with_the_same_bytes():
+    """A node that differs from its previous version only in its transform reuses that version's
+    chunk and fragment around the transform; styles with gradient transforms of their own included."""
+    from dataclasses import replace as dc_replace
+
+    from tests.history._gen import style
+    from wiretuner_gl.store.snapshot_codec import fragment
+
+    rng = random.Random(7)
+    from wiretuner_gl.model.nodes import Path as PathNode, Shape
+
+    doc = reduce_all(Document(), random_events(11, 120))
+    enc = NodeEncoder()
+    spliced = 0
+    movable = sum(type(n) in (PathNode, Shape) for n in doc.objects.values())
+    for node in doc.objects.values():
+        if not hasattr(node, "transform"):
+            continue
+        node = dc_replace(node, style=style(rng)) if hasattr(node, "style") else node
+        first = enc._encode(node)
+        moved = dc_replace(node, transform=(1.0, 0.5, -0.25, 2.0, rng.uniform(-5, 5), 1e300))
+        again = enc._encode(moved, first)
+        spliced += again[4] is first[4] and first[4] is not None
+        assert again[1] == encode_node(moved) and again[3] == fragment(moved)
+        renamed = enc._encode(dc_replace(moved, name="x\"y"), again)  # another field: formatted afresh
+        assert renamed[1] == encode_node(renamed[0]) and renamed[3] == fragment(renamed[0])
+    assert movable >= 3 and spliced == movable

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import fields as dataclass_fields
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, is_not
 
 from ..events import geocols as G
 from ..model.codec import _hints, encoder_for
@@ -117,12 +118,18 @@ def _field_writers(cls: type, values: _Values) -> tuple[list, object, list]:
     return pre, sp, post
 
 
+# every field but the transform: equal values here mean a node differs from its previous version
+# at most in its transform
+_SAME = {cls: attrgetter(*[f.name for f in dataclass_fields(cls) if f.name != "transform"]) for cls in (Path, Shape)}
+
+
 class _Table:
     """One section (artboards, layers or objects) as last encoded: entries in id order, and the
     same as columns (chunks, chunk hashes, fragments) kept in step, so a snapshot of 10K nodes
     does not walk 10K entry tuples to regather them (each walk cost 1-4 ms of cache misses)."""
 
-    __slots__ = ("map", "by_key", "keys", "entries", "index", "chunks", "hashes", "frags", "nbytes", "dirty")
+    __slots__ = ("map", "by_key", "keys", "entries", "index", "chunks", "hashes", "frags", "nbytes", "dirty",
+                 "walk_keys", "walk_nodes")
 
     def __init__(self):
         self.map = None
@@ -135,6 +142,8 @@ class _Table:
         self.frags: list[bytes] = []
         self.nbytes = 0  # total chunk bytes
         self.dirty: set[int] | None = set()  # positions changed since the last columns() (None: all)
+        self.walk_keys: list[str] | None = None  # the last map's ids and nodes in its iteration order
+        self.walk_nodes: list = []
 
     def rebuild(self) -> None:
         self.keys = sorted(self.by_key)
@@ -183,27 +192,43 @@ class NodeEncoder:
         return (("{" + ",".join([w(node) for w in pre]) + ",").encode("utf-8") + sp(node, subpaths_part)
                 + ("," + ",".join([w(node) for w in post]) + "}").encode("utf-8"))
 
-    def _encode(self, node) -> tuple:
-        # chunk metas written as json.dumps(list, separators=(",", ":"), ensure_ascii=False) would
-        # write them (see encode_node), from the same field formatters as the fragments
+    def _encode(self, node, prev: tuple | None = None) -> tuple:
+        """(node, chunk, chunk hash, fragment, pieces): `pieces` (paths and shapes) are the chunk
+        meta and fragment split around the transform, so the next version of the node that only
+        moved (the commonest edit: a transform) is spliced rather than formatted again."""
         t = type(node)
         vals = self._values
+        if prev is not None and prev[4] is not None and type(prev[0]) is t and _SAME[t](node) == _SAME[t](prev[0]):
+            m_pre, m_post, floats, f_pre, f_post = prev[4]
+            tf = vals.floats(node.transform).encode("utf-8")
+            m = m_pre + tf + m_post
+            c = _HDR.pack(len(m), len(floats)) + m + floats
+            return (node, c, chunk_hash(c), f_pre + tf + f_post, prev[4])
+        # chunk metas written as json.dumps(list, separators=(",", ":"), ensure_ascii=False) would
+        # write them (see encode_node), from the same field formatters as the fragments
         if t is Path:
             _, tail, floats, part = _cached_subpaths(node, self._anchors, self._subs)
-            m = ('["p",' + _jstr(node.id) + "," + _jstr(node.parent) + "," + _jstr(node.order) + "," + _jstr(node.name)
-                 + "," + _jstr(node.fill_rule) + "," + vals.style_json(node.style) + "," + vals.floats(node.transform)
-                 + "," + _jbool(node.visible) + "," + _jbool(node.locked) + ",").encode("utf-8") + tail + b"]"
-            c = _HDR.pack(len(m), len(floats)) + m + floats
-            return (node, c, chunk_hash(c), self.fragment(node, part))
-        if t is Shape:
-            m = ('["s",' + _jstr(node.id) + "," + _jstr(node.parent) + "," + _jstr(node.order) + ","
-                 + vals.geom_row(node.geom) + "," + _jstr(node.name) + ","
-                 + vals.style_json(node.style) + "," + vals.floats(node.transform) + "," + _jbool(node.visible)
-                 + "," + _jbool(node.locked) + "]").encode("utf-8")
-            c = _HDR.pack(len(m), 0) + m
+            m_pre = ('["p",' + _jstr(node.id) + "," + _jstr(node.parent) + "," + _jstr(node.order) + "," + _jstr(node.name)
+                     + "," + _jstr(node.fill_rule) + "," + vals.style_json(node.style) + ",").encode("utf-8")
+            m_post = ("," + _jbool(node.visible) + "," + _jbool(node.locked) + ",").encode("utf-8") + tail + b"]"
+            frag = self.fragment(node, part)
+        elif t is Shape:
+            floats = b""
+            m_pre = ('["s",' + _jstr(node.id) + "," + _jstr(node.parent) + "," + _jstr(node.order) + ","
+                     + vals.geom_row(node.geom) + "," + _jstr(node.name) + "," + vals.style_json(node.style) + ",").encode("utf-8")
+            m_post = ("," + _jbool(node.visible) + "," + _jbool(node.locked) + "]").encode("utf-8")
+            frag = self.fragment(node)
         else:
             c = encode_node(node)
-        return (node, c, chunk_hash(c), self.fragment(node))
+            return (node, c, chunk_hash(c), self.fragment(node), None)
+        tf = vals.floats(node.transform).encode("utf-8")
+        m = m_pre + tf + m_post
+        c = _HDR.pack(len(m), len(floats)) + m + floats
+        # the node's own transform is the fragment's last "transform" member: a style's nested
+        # ones (gradients) sort before it, and only "type" and "visible" come after
+        i = frag.rfind(b'"transform":') + 12
+        pieces = (m_pre, m_post, floats, frag[:i], frag[i + len(tf):]) if frag[i : i + len(tf)] == tf else None
+        return (node, c, chunk_hash(c), frag, pieces)
 
     # ----------------------------------------------------------------- a document
 
@@ -218,15 +243,22 @@ class NodeEncoder:
         for table, st in zip((doc.artboards, doc.layers, doc.objects), self._tables):
             if table is not st.map:
                 by_key = st.by_key
-                fresh = []
-                for k, node in table.items():
-                    e = by_key.get(k)
-                    if e is None or e[0] is not node:
-                        fresh.append((k, node))
+                keys, nodes = list(table.keys()), list(table.values())
+                if keys == st.walk_keys:
+                    # the same ids in the same iteration order (the usual case: edits replace nodes,
+                    # the map's shape stays): compare nodes by position, in C
+                    fresh = list(compress(zip(keys, nodes), map(is_not, nodes, st.walk_nodes)))
+                else:
+                    fresh = []
+                    for k, node in zip(keys, nodes):
+                        e = by_key.get(k)
+                        if e is None or e[0] is not node:
+                            fresh.append((k, node))
+                st.walk_keys, st.walk_nodes = keys, nodes
                 added = False
                 for k, node in fresh:
                     added |= k not in by_key
-                    by_key[k] = self._encode(node)
+                    by_key[k] = self._encode(node, by_key.get(k))
                     if ye and clock() >= next_yield:  # about every millisecond of work
                         time.sleep(0)
                         next_yield = clock() + 0.001

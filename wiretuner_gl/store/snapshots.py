@@ -54,7 +54,7 @@ class SnapshotWriter:
     store's connection wait at most one short transaction for the file's write lock.
     """
 
-    CHUNKS_PER_TX = 64
+    CHUNKS_PER_TX = 1024
 
     def __init__(self, store: EventStore, *, own_connection: bool = False, yield_every: int = 0):
         self.store = store
