@@ -336,3 +336,42 @@ def test_a_moved_node_is_spliced_from_its_previous_encoding_with_the_same_bytes(
         renamed = enc._encode(dc_replace(moved, name="x\"y"), again)  # another field: formatted afresh
         assert renamed[1] == encode_node(renamed[0]) and renamed[3] == fragment(renamed[0])
     assert movable >= 3 and spliced == movable
+
+
+def test_a_dragged_anchor_is_spliced_into_the_previous_subpaths_encoding(monkeypatch):
+    """Anchors replaced in place (a drag) reuse the other anchors' encoded rows and fragments;
+    a changed kind, key or count is formatted afresh. Bytes as from scratch either way."""
+    from dataclasses import replace as dc_replace
+
+    from wiretuner_gl.model.ids import keys_between
+    from wiretuner_gl.model.nodes import Anchor, Path as PathNode, Subpath
+    from wiretuner_gl.store.snapshot_codec import fragment
+
+    rng = random.Random(3)
+
+    def sub(n, closed):
+        return Subpath(tuple(Anchor(k, rng.uniform(-9, 9), rng.uniform(-9, 9), 0.5, -0.5, 1e-300, 0.0,
+                                    rng.choice(["corner", "smooth"])) for k in keys_between(None, None, n)), closed)
+
+    node = PathNode("path:t.1", "layer:t.2", "a0", (sub(6, True), sub(3, False), sub(9, True)))
+    enc = NodeEncoder()
+    entry = enc._encode(node)
+
+    def moved(p, i, j, **kw):
+        sps = list(p.subpaths)
+        a = sps[i].anchors
+        sps[i] = Subpath(a[:j] + (dc_replace(a[j], **kw),) + a[j + 1 :], sps[i].closed)
+        return dc_replace(p, subpaths=tuple(sps))
+
+    from wiretuner_gl.store import snapshot_codec
+
+    real, spliced = snapshot_codec._splice_subpaths, []
+    monkeypatch.setattr(snapshot_codec, "_splice_subpaths", lambda *a: spliced.append(real(*a)) or spliced[-1])
+    steps = [moved(node, 0, 2, x=1.25), None, None, None]
+    steps[1] = moved(moved(steps[0], 2, 8, y=-3.0, out_x=2.0), 1, 0, in_y=7.0)
+    steps[2] = moved(steps[1], 1, 1, kind="symmetric")  # a new kind: the chunk's kinds change
+    steps[3] = dc_replace(steps[2], subpaths=steps[2].subpaths[:2] + (sub(4, True),))  # other anchors
+    for p in steps:
+        entry = enc._encode(p, entry)
+        assert entry[1] == encode_node(p) and entry[3] == fragment(p)
+    assert [r is not None for r in spliced] == [True, True, False, False]  # drags spliced; kind, count: afresh

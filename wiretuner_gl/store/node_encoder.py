@@ -207,7 +207,8 @@ class NodeEncoder:
         # chunk metas written as json.dumps(list, separators=(",", ":"), ensure_ascii=False) would
         # write them (see encode_node), from the same field formatters as the fragments
         if t is Path:
-            _, tail, floats, part = _cached_subpaths(node, self._anchors, self._subs)
+            before = prev[0].subpaths if prev is not None and type(prev[0]) is Path else None
+            _, tail, floats, part, _ = _cached_subpaths(node, self._anchors, self._subs, before)
             m_pre = ('["p",' + _jstr(node.id) + "," + _jstr(node.parent) + "," + _jstr(node.order) + "," + _jstr(node.name)
                      + "," + _jstr(node.fill_rule) + "," + vals.style_json(node.style) + ",").encode("utf-8")
             m_post = ("," + _jbool(node.visible) + "," + _jbool(node.locked) + ",").encode("utf-8") + tail + b"]"

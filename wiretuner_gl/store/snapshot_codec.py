@@ -17,8 +17,8 @@ snapshot after 500 edits re-encodes only the nodes those edits replaced, and the
 from __future__ import annotations
 
 import gc
-from itertools import chain, islice, repeat
-from operator import getitem
+from itertools import chain, compress, islice, repeat
+from operator import getitem, is_not
 import hashlib
 import json
 from json.encoder import encode_basestring as _encode_basestring
@@ -78,33 +78,82 @@ def _jstr(s: str) -> str:
     return _encode_basestring(s)
 
 
-def _subpaths_part(subpaths, anchors: dict) -> tuple:
-    """(subpaths, JSON tail of the path's chunk meta, packed anchor floats, canonical subpaths JSON).
+def _anchor_row(a: Anchor, anchors: dict) -> tuple:
+    e = anchors.get(id(a))
+    if e is None or e[0] is not a:
+        e = anchors[id(a)] = _anchor_entry(a)
+    return e
+
+
+def _subpaths_part(subpaths, anchors: dict, prev: tuple | None = None) -> tuple:
+    """(subpaths, JSON tail of the path's chunk meta, packed anchor floats, canonical subpaths JSON,
+    per-subpath (rows, fragments) lists).
 
     Cached by the identity of the subpaths tuple: a move or restyle of a path keeps its subpaths,
-    so re-encoding the path then formats only its few other fields."""
-    counts, closed, keys, kinds, rows, subs = [], [], [], [], [], []
+    so re-encoding the path then formats only its few other fields. `prev` (the entry of the
+    path's previous subpaths): where only some anchors were replaced (a drag), only those are
+    formatted and the rest spliced from it."""
+    if prev is not None:
+        spliced = _splice_subpaths(subpaths, anchors, prev)
+        if spliced is not None:
+            return spliced
+    counts, closed, keys, kinds, per = [], [], [], [], []
     for sp in subpaths:
         counts.append(len(sp.anchors))
         closed.append(sp.closed)
-        parts = []
+        rows, parts = [], []
         for a in sp.anchors:
             keys.append(a.key)
             kinds.append(_KIND_CHAR[a.kind])
-            e = anchors.get(id(a))
-            if e is None or e[0] is not a:
-                e = anchors[id(a)] = _anchor_entry(a)
+            e = _anchor_row(a, anchors)
             rows.append(e[1])
             parts.append(e[2])
-        subs.append(b'{"anchors":[' + b",".join(parts) + (b'],"closed":true}' if sp.closed else b'],"closed":false}'))
+        per.append((rows, parts))
     tail = _dumps([counts, closed, keys, "".join(kinds)])[1:-1]
-    return subpaths, tail, b"".join(rows), b'"subpaths":[' + b",".join(subs) + b"]"
+    return _assemble(subpaths, tail, per)
 
 
-def _cached_subpaths(node: Path, anchors: dict, subs: dict) -> tuple:
+def _assemble(subpaths, tail: bytes, per: list) -> tuple:
+    floats = b"".join(chain.from_iterable(rows for rows, _ in per))
+    subs = [b'{"anchors":[' + b",".join(parts) + (b'],"closed":true}' if sp.closed else b'],"closed":false}')
+            for sp, (_, parts) in zip(subpaths, per)]
+    return subpaths, tail, floats, b'"subpaths":[' + b",".join(subs) + b"]", per
+
+
+def _splice_subpaths(subpaths, anchors: dict, prev: tuple) -> tuple | None:
+    """_subpaths_part from the previous version's entry when the subpaths differ from it only in
+    anchors replaced in place (same count, keys, kinds and closedness); None otherwise."""
+    old, tail, _, _, per = prev
+    if len(subpaths) != len(old):
+        return None
+    out = []
+    for sp, osp, (rows, parts) in zip(subpaths, old, per):
+        if sp is not osp:
+            if sp.closed != osp.closed:
+                return None
+            na, oa = sp.anchors, osp.anchors
+            if len(na) != len(oa):
+                return None
+            changed = list(compress(range(len(na)), map(is_not, na, oa)))
+            if changed:
+                rows, parts = rows[:], parts[:]
+                for j in changed:
+                    a, b = na[j], oa[j]
+                    if a.key != b.key or a.kind != b.kind:
+                        return None
+                    e = _anchor_row(a, anchors)
+                    rows[j], parts[j] = e[1], e[2]
+        out.append((rows, parts))
+    return _assemble(subpaths, tail, out)
+
+
+def _cached_subpaths(node: Path, anchors: dict, subs: dict, prev_subpaths=None) -> tuple:
     e = subs.get(id(node.subpaths))
     if e is None or e[0] is not node.subpaths:
-        e = subs[id(node.subpaths)] = _subpaths_part(node.subpaths, anchors)
+        prev = subs.get(id(prev_subpaths)) if prev_subpaths is not None else None
+        if prev is not None and prev[0] is not prev_subpaths:
+            prev = None
+        e = subs[id(node.subpaths)] = _subpaths_part(node.subpaths, anchors, prev)
     return e
 
 
@@ -112,7 +161,7 @@ def encode_node(node, anchors: dict | None = None, subs: dict | None = None) -> 
     """The chunk for one node (`anchors`, `subs`: caches reused across snapshots, see NodeEncoder)."""
     floats = b""
     if isinstance(node, Path) and subs is not None:
-        _, tail, floats, _ = _cached_subpaths(node, anchors, subs)
+        _, tail, floats, _, _ = _cached_subpaths(node, anchors, subs)
         head = _dumps(["p", node.id, node.parent, node.order, node.name, node.fill_rule, _style_text(node.style),
                        [float(v) for v in node.transform], node.visible, node.locked])
         m = head[:-1] + b"," + tail + b"]"  # JSON lists compose: the same bytes as one dump of the whole list
