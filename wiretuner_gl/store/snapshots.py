@@ -124,41 +124,55 @@ class SnapshotWriter:
             else:
                 ids[p] = i
         new_bytes = 0
-        if missing:
-            new = list({hashes[p]: chunks[p] for p in missing}.items())  # one insert per distinct chunk
-            got: dict[bytes, int] = {}
+        new = list({hashes[p]: chunks[p] for p in missing}.items())  # one insert per distinct chunk
+        got: dict[bytes, int] = {}
 
-            def insert(conn, batch):
-                # one executemany per batch; rows inserted inside this write transaction are exactly
-                # those with ids above the previous maximum (INTEGER PRIMARY KEY allocates max + 1)
-                nonlocal new_bytes
-                top = conn.execute("SELECT coalesce(max(id), 0) FROM snapshot_chunks").fetchone()[0]
-                conn.executemany("INSERT OR IGNORE INTO snapshot_chunks(hash, data) VALUES (?, ?)", batch)
-                added = dict(conn.execute("SELECT hash, id FROM snapshot_chunks WHERE id > ?", (top,)).fetchall())
-                for h, chunk in batch:
-                    i = added.get(h)
-                    if i is None:  # already stored (by an earlier writer whose ids we do not hold)
-                        i = conn.execute("SELECT id FROM snapshot_chunks WHERE hash = ?", (h,)).fetchone()[0]
-                    else:
-                        new_bytes += len(chunk)
-                    got[h] = i
+        def insert(conn, batch):
+            # one executemany per batch; rows inserted inside this write transaction are exactly
+            # those with ids above the previous maximum (INTEGER PRIMARY KEY allocates max + 1)
+            nonlocal new_bytes
+            top = conn.execute("SELECT coalesce(max(id), 0) FROM snapshot_chunks").fetchone()[0]
+            conn.executemany("INSERT OR IGNORE INTO snapshot_chunks(hash, data) VALUES (?, ?)", batch)
+            added = dict(conn.execute("SELECT hash, id FROM snapshot_chunks WHERE id > ?", (top,)).fetchall())
+            for h, chunk in batch:
+                i = added.get(h)
+                if i is None:  # already stored (by an earlier writer whose ids we do not hold)
+                    i = conn.execute("SELECT id FROM snapshot_chunks WHERE hash = ?", (h,)).fetchone()[0]
+                else:
+                    new_bytes += len(chunk)
+                got[h] = i
 
-            for i in range(0, len(new), self.CHUNKS_PER_TX):
-                self._tx(lambda conn, b=new[i : i + self.CHUNKS_PER_TX]: insert(conn, b))
-                if self.conn is not None:
-                    time.sleep(0)
-            for p in missing:
-                ids[p] = got[hashes[p]]
-            known.update(got)
-        data = _MHDR.pack(_MAGIC, na, nl, no) + ids.astype("<i8").tobytes() + b"".join(hashes)
-        size = len(data) + nbytes
-        row = (seq, time.time() if ts is None else ts, FORMAT, CODEC, size, state_hash, data, hashlib.sha256(data).hexdigest())
-        if self.store.format_version >= 3:
-            row += (None if undo is None else json.dumps(undo),)
-            sql = "INSERT OR REPLACE INTO snapshots(seq, ts, format, codec, size, state_hash, data, digest, undo) VALUES (?,?,?,?,?,?,?,?,?)"
+        # (read here, not inside the transaction: the property may query the editor's connection,
+        # whose lock the editor can be holding while it waits for ours: a deadlock until timeout)
+        with_undo = self.store.format_version >= 3
+        if with_undo:
+            sql = ("INSERT OR REPLACE INTO snapshots(seq, ts, format, codec, size, state_hash, data, digest, undo) "
+                   "VALUES (?,?,?,?,?,?,?,?,?)")
         else:
             sql = "INSERT OR REPLACE INTO snapshots(seq, ts, format, codec, size, state_hash, data, digest) VALUES (?,?,?,?,?,?,?,?)"
-        self._tx(lambda conn: conn.execute(sql, row))
+        summary: dict = {}
+
+        def finish(conn, batch):
+            # the last batch of chunks and the manifest in one transaction: one wait for the lock
+            insert(conn, batch)
+            for p in missing:
+                ids[p] = got[hashes[p]]
+            data = _MHDR.pack(_MAGIC, na, nl, no) + ids.astype("<i8").tobytes() + b"".join(hashes)
+            summary["size"] = size = len(data) + nbytes
+            row = (seq, time.time() if ts is None else ts, FORMAT, CODEC, size, state_hash, data, hashlib.sha256(data).hexdigest())
+            if with_undo:
+                row += (None if undo is None else json.dumps(undo),)
+            conn.execute(sql, row)
+
+        step = self.CHUNKS_PER_TX
+        last = max(0, len(new) - step)
+        for i in range(0, last, step):
+            self._tx(lambda conn, b=new[i : i + step]: insert(conn, b))
+            if self.conn is not None:
+                time.sleep(0)
+        self._tx(lambda conn: finish(conn, new[last:]))
+        known.update(got)
+        size = summary["size"]
         self._id_arr = ids
         if len(known) > 2 * len(hashes) + 4096:  # keep only the chunks still in use
             self._ids = dict(zip(hashes, ids.tolist()))
