@@ -233,8 +233,9 @@ class NodeEncoder:
 
     # ----------------------------------------------------------------- a document
 
-    def entries(self, doc: Document) -> tuple[list[tuple], tuple[int, int, int]]:
-        """(node, chunk, chunk hash, fragment) for every node in canonical order, and section sizes."""
+    def entries(self, doc: Document, collect: bool = True) -> tuple[list[tuple], tuple[int, int, int]]:
+        """(node, chunk, chunk hash, fragment, ...) for every node in canonical order, and section
+        sizes. `collect=False`: bring the columns up to date only (the list comes back empty)."""
         ye = self.yield_every
         clock = time.perf_counter
         next_yield = clock() + 0.001
@@ -275,10 +276,11 @@ class NodeEncoder:
                         st.put(index[k], by_key[k])
                 st.map = table
             sizes.append(len(st.entries))
-            out += st.entries
+            if collect:
+                out += st.entries
         self.changed = changed
         if len(self._anchors) > 2 * self._live_anchors + 4096:  # drop anchors no longer in the document
-            self._prune(out)
+            self._prune([e for st in self._tables for e in st.entries])
         return out, tuple(sizes)
 
     def columns(self) -> tuple[list[bytes], list[bytes], list[bytes], int, list[int] | None]:

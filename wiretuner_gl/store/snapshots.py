@@ -103,7 +103,7 @@ class SnapshotWriter:
         """
         t0 = time.perf_counter()
         c0 = time.thread_time()
-        _, (na, nl, no) = self.encoder.entries(doc)
+        _, (na, nl, no) = self.encoder.entries(doc, collect=False)
         frags, hashes, chunks, nbytes, dirty = self.encoder.columns()
         t_nodes = time.perf_counter()
         state_hash = hash_fragments(frags[:na], frags[na : na + nl], frags[na + nl :])
