@@ -16,6 +16,16 @@ import gc
 import traceback
 
 
+def checkpoint(conn) -> None:
+    """A passive WAL checkpoint (never waits for readers or writers); failures only mean later."""
+    import sqlite3
+
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    except sqlite3.Error:
+        pass
+
+
 def worker_main(path: str, conn) -> None:
     from .file import EventStore
     from .loader import replay
@@ -29,6 +39,10 @@ def worker_main(path: str, conn) -> None:
     # consistent, and a power cut can only lose recent snapshots (frames reach the disk in order,
     # and the editor's next FULL commit syncs them too); load then starts from an older one.
     store = EventStore.open(path, synchronous="NORMAL")
+    # No automatic checkpoint inside a snapshot's commit (it would copy the WAL into the database,
+    # with an fsync, while the snapshot is timed): the worker checkpoints after answering instead,
+    # passively, which also keeps the WAL short for the editor's appends.
+    store.conn.execute("PRAGMA wal_autocheckpoint = 0")
     try:
         writer = SnapshotWriter(store)
         # catch up with the log and encode everything once now, so the first snapshot asked for
@@ -62,6 +76,7 @@ def worker_main(path: str, conn) -> None:
                 if seq != target:
                     raise RuntimeError(f"log ends at {seq}, not {target}")
                 conn.send(writer.write(doc, seq, undo=undo))
+                checkpoint(store.conn)
             except Exception as exc:  # reported to the editor; the worker keeps serving
                 gc.collect()  # (tracebacks are cyclic)
                 conn.send({"error": f"snapshot at {target}: {type(exc).__name__}: {exc}",

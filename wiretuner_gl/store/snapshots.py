@@ -50,14 +50,14 @@ class SnapshotWriter:
     """Writes snapshots of one store, re-encoding only nodes changed since its previous snapshot.
 
     With `own_connection` (the background snapshotter) it writes through a second SQLite
-    connection. New chunks go in one executemany per transaction of up to CHUNKS_PER_TX (a
-    snapshot after 500 edits: one transaction of ~500 chunks, ~2-4 ms, then the manifest's): the
-    editor's appends wait at most that long for the file's write lock, and each transaction more
-    cost the snapshot a wait of its own behind the editor's appends (SQLite's busy handler sleeps
-    1, 2, 5... ms), measured as ~15 ms a snapshot with transactions of 64.
+    connection. New chunks go in one executemany per transaction of up to CHUNKS_PER_TX, the last
+    batch together with the manifest (a snapshot after 500 edits: two short transactions): the
+    editor's appends wait at most one of them for the file's write lock, and each transaction
+    costs the snapshot a wait of its own behind the editor's appends (SQLite's busy handler sleeps
+    1, 2, 5... ms; ~15 ms a snapshot with nine transactions of 64 chunks).
     """
 
-    CHUNKS_PER_TX = 1024
+    CHUNKS_PER_TX = 256
 
     def __init__(self, store: EventStore, *, own_connection: bool = False, yield_every: int = 0):
         self.store = store
@@ -71,6 +71,7 @@ class SnapshotWriter:
             self.conn.execute("PRAGMA busy_timeout = 10000")
             # at most NORMAL: snapshots are derived from the log (see _snapshot_worker.py)
             self.conn.execute(f"PRAGMA synchronous = {min(int(sync), 1)}")
+            self.conn.execute("PRAGMA wal_autocheckpoint = 0")  # checkpointed after each snapshot instead
 
     def close(self) -> None:
         if self.conn is not None:
@@ -611,6 +612,9 @@ class Snapshotter:
                 self._busy = True
             try:
                 self.written.append(self.writer.write(doc, seq, undo=undo))
+                from ._snapshot_worker import checkpoint
+
+                checkpoint(self.writer.conn)
             except (sqlite3.Error, OSError, ValueError) as exc:
                 self.errors.append(f"snapshot at {seq}: {exc}")
             except Exception as exc:  # a snapshot is an optimisation: never take the editor down
