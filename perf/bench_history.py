@@ -34,7 +34,7 @@ from wiretuner_gl.model.ids import keys_between  # noqa: E402
 from wiretuner_gl.model.nodes import Anchor, Artboard, EllipseGeom, Layer, Path as PathNode, RectGeom, Shape, Subpath  # noqa: E402
 from wiretuner_gl.store import DocumentSession, EventStore  # noqa: E402
 from wiretuner_gl.store.loader import load, replay  # noqa: E402
-from wiretuner_gl.store.snapshots import write_pack  # noqa: E402
+from wiretuner_gl.store.packs import write_pack  # noqa: E402
 from wiretuner_gl.store.timeline import Timeline  # noqa: E402
 
 OUT = HERE / "out"
@@ -60,7 +60,7 @@ def doc_file(events: int, seed: int = 1) -> Path:
         path.with_suffix(".tmp").rename(path)
         log(f"  {info}")
     # as the editor leaves a document it closes: the file at the current schema, and (for a large
-    # document) its newest snapshot packed (DocumentSession.close -> snapshots.write_pack)
+    # document) its newest snapshot packed (DocumentSession.close -> packs.write_pack)
     with EventStore.open(path) as st:
         packed = write_pack(st)
     if packed:
@@ -103,8 +103,8 @@ lt = []
 for _ in range(3):
     with EventStore.open(path, read_only=True) as st:
         t = time.perf_counter(); r = load(st); lt.append(time.perf_counter() - t)
-from wiretuner_gl.store import snapshots
-snapshots.USE_PACKS = False  # as after a crash: no pack for the newest snapshot
+from wiretuner_gl.store import packs
+packs.USE_PACKS = False  # as after a crash: no pack for the newest snapshot
 nopack = []
 for _ in range(3):
     t = time.perf_counter(); s = DocumentSession.open(path, read_only=True); nopack.append(time.perf_counter() - t); s.close()

@@ -11,6 +11,7 @@ from wiretuner_gl.events import types as T
 from wiretuner_gl.model.ids import keys_between
 from wiretuner_gl.model.nodes import Anchor, Path as PathNode, RectGeom, Shape, Subpath
 from wiretuner_gl.store import DocumentSession
+from wiretuner_gl.store import packs as P
 from wiretuner_gl.store import snapshots as S
 from wiretuner_gl.store.loader import replay
 from wiretuner_gl.model.document import Document
@@ -18,7 +19,7 @@ from wiretuner_gl.model.document import Document
 
 @pytest.fixture
 def small_packs(monkeypatch):
-    monkeypatch.setattr(S, "PACK_MIN_CHUNKS", 50)
+    monkeypatch.setattr(P, "PACK_MIN_CHUNKS", 50)
 
 
 def _document(path, n=120):
@@ -56,7 +57,7 @@ def test_closing_packs_the_newest_snapshot_and_opening_reads_the_pack(tmp_path, 
         assert r.doc.state_hash() == want
         r.close()
     with DocumentSession.open(tmp_path / "d.wiretuner", read_only=True) as r:  # and without the pack, the same
-        monkeypatch.setattr(S, "USE_PACKS", False)
+        monkeypatch.setattr(P, "USE_PACKS", False)
         assert S.newest_valid(r.store)[1].state_hash() == replay(r.store, Document(), 1, r.store.last_seq() - 1).doc.state_hash()
 
 
@@ -103,7 +104,7 @@ def test_only_the_newest_snapshot_keeps_a_pack_and_small_documents_get_none(tmp_
     conn = sqlite3.connect(tmp_path / "d.wiretuner")
     assert conn.execute("SELECT seq FROM snapshot_packs").fetchall() == [(newest,)]
     conn.close()
-    monkeypatch.setattr(S, "PACK_MIN_CHUNKS", 10_000)
+    monkeypatch.setattr(P, "PACK_MIN_CHUNKS", 10_000)
     s = _document(tmp_path / "small.wiretuner")
     s.close()
     assert s.pack_report is None

@@ -14,7 +14,6 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Sequence
 
 from ..errors import DocumentReadOnly, ReducerError, WireTunerError
@@ -27,7 +26,8 @@ from ..model.ids import IdFactory, key_between, new_actor_id
 from ..model.nodes import Artboard, Layer
 from .file import EventStore
 from .loader import LoadResult, load
-from .snapshots import restore_history, write_pack
+from .packs import write_pack
+from .snapshots import restore_history
 from .undo import DEFAULT_DEPTH, UndoHistory
 
 
@@ -40,7 +40,7 @@ class UndoResult:
 
 def _pack_newest(store: EventStore) -> dict | None:
     """On close, pack the newest snapshot of a large document so the next open reads one row
-    (snapshots.write_pack). Only an optimisation: every event is already durable, so a failure
+    (packs.write_pack). Only an optimisation: every event is already durable, so a failure
     here (a full disk, say) is reported in the result and never stops the close."""
     try:
         return write_pack(store)
@@ -97,7 +97,7 @@ class DocumentSession:
         self.skipped_snapshots = list(loaded.skipped_snapshots)
         self.snapshotter = None
         if not self.read_only:  # snapshots every N events / T minutes, written off this thread
-            from .snapshots import Snapshotter
+            from .snapshotter import Snapshotter
 
             self.snapshotter = Snapshotter(self)
 

@@ -23,7 +23,6 @@ import hashlib
 import json
 from json.encoder import encode_basestring as _encode_basestring
 import struct
-import time
 
 import immutables
 import numpy as np

@@ -21,8 +21,6 @@ import hashlib
 import json
 import sqlite3
 import struct
-import sys
-import threading
 import time
 from operator import itemgetter
 
@@ -262,7 +260,9 @@ def load_snapshot(store: EventStore, seq: int, nodes: dict[bytes, object] | None
 def _load_snapshot(store: EventStore, seq: int, nodes: dict[bytes, object] | None) -> Document:
     counts, ids, hashes, _ = _manifest(store, seq)
     if nodes is None:
-        chunks = _packed_chunks(store, seq, len(ids)) if USE_PACKS else None
+        from . import packs
+
+        chunks = packs.packed_chunks(store, seq, len(ids)) if packs.USE_PACKS else None
         if chunks is None:
             chunks = _chunks(store, ids, hashes)
         return document_from_nodes(decode_nodes(chunks), counts)
@@ -272,78 +272,6 @@ def _load_snapshot(store: EventStore, seq: int, nodes: dict[bytes, object] | Non
         for i, node in zip(missing, fresh):
             nodes[hashes[i]] = node
     return document_from_nodes([nodes[h] for h in hashes], counts)
-
-
-# --------------------------------------------------------------------------- packs (schema v4)
-
-PACK_MIN_CHUNKS = 2000  # smaller snapshots load quickly enough from their chunks
-USE_PACKS = True  # (the benchmark turns this off to measure opening without a pack)
-
-
-def _packed_chunks(store: EventStore, seq: int, n: int) -> list | None:
-    """The snapshot's chunks from its pack, if it has one that passes its checks (else None:
-    read the chunks). A pack copies chunks that were verified when it was written; its digest
-    covers offsets and data, and it must name the manifest it copies."""
-    if store.format_version < 4:
-        return None
-    rows = store.raw_rows("SELECT p.offsets, p.data, p.digest FROM snapshot_packs p JOIN snapshots s ON s.seq = p.seq "
-                          "WHERE p.seq = ? AND p.manifest_digest = s.digest", (seq,))
-    if not rows:
-        return None
-    offsets, data, digest = rows[0]
-    if type(offsets) is not bytes or type(data) is not bytes or len(offsets) != 8 * (n + 1):
-        return None
-    h = hashlib.sha256(offsets)
-    h.update(data)
-    if h.hexdigest() != digest:
-        return None
-    off = np.frombuffer(offsets, "<i8")
-    if off[0] != 0 or off[-1] != len(data) or (np.diff(off) < 8).any():
-        return None
-    view = memoryview(data)
-    o = off.tolist()
-    return list(map(view.__getitem__, map(slice, o[:-1], o[1:])))
-
-
-def write_pack(store: EventStore, seq: int | None = None) -> dict | None:
-    """Pack the snapshot at seq (default: the newest) unless it is small or packed already; other
-    packs are dropped (only the newest snapshot's pack is worth its bytes). Returns a summary, or
-    None when nothing was written."""
-    if store.format_version < 4:
-        return None
-    if seq is None:
-        row = store.raw_rows("SELECT max(seq) FROM snapshots")
-        seq = row[0][0] if row else None
-        if seq is None:
-            return None
-    if store.raw_rows("SELECT 1 FROM snapshot_packs p JOIN snapshots s ON s.seq = p.seq "
-                      "WHERE p.seq = ? AND p.manifest_digest = s.digest", (seq,)):
-        return None
-    t = time.perf_counter()
-    _, ids, hashes, _ = _manifest(store, seq)
-    if len(ids) < PACK_MIN_CHUNKS:
-        return None
-    chunks = _chunks(store, ids, hashes)  # verified here, so the pack copies good chunks
-    offsets = np.zeros(len(chunks) + 1, "<i8")
-    np.cumsum(np.fromiter(map(len, chunks), np.int64, len(chunks)), out=offsets[1:])
-    offsets_b, data = offsets.tobytes(), b"".join(chunks)
-    h = hashlib.sha256(offsets_b)
-    h.update(data)
-    manifest_digest = store.raw_rows("SELECT digest FROM snapshots WHERE seq = ?", (seq,))[0][0]
-    store._writable()
-    with store._lock:
-        conn = store.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute("DELETE FROM snapshot_packs")
-            conn.execute("INSERT INTO snapshot_packs(seq, manifest_digest, offsets, data, digest) VALUES (?,?,?,?,?)",
-                         (seq, manifest_digest, offsets_b, data, h.hexdigest()))
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-    return {"seq": seq, "bytes": len(data), "chunks": len(chunks), "ms": (time.perf_counter() - t) * 1e3}
 
 
 def newest_valid(store: EventStore, upto: int | None = None) -> tuple[int, Document, list[dict]]:
@@ -408,6 +336,8 @@ def snapshot_summaries(store: EventStore, *, check: bool = True, full: int | Non
     cache = FragmentCache()
     verified: set[tuple[int, bytes]] = set()
     last = store.last_seq()
+    from .packs import packed_chunks
+
     rows = snapshot_rows(store)
     packs = {r[0] for r in store.raw_rows("SELECT seq FROM snapshot_packs")} if store.format_version >= 4 else set()
     out = []
@@ -434,7 +364,7 @@ def snapshot_summaries(store: EventStore, *, check: bool = True, full: int | Non
             if check:
                 try:
                     n = len(_manifest(store, seq)[1])
-                    pack = "ok" if _packed_chunks(store, seq, n) is not None else "ignored: fails its checks"
+                    pack = "ok" if packed_chunks(store, seq, n) is not None else "ignored: fails its checks"
                 except SnapshotInvalid:
                     pack = "ignored: the snapshot fails its checks"
         out.append({"seq": seq, "time": ts, "format": fmt, "codec": codec, "size": size, "state_hash": h,
@@ -467,197 +397,3 @@ def restore_history(history, store: EventStore, actor: str, snap_seq: int) -> bo
     history.feed_all((actor, g, c) for g, c in store.raw_rows(
         "SELECT grp, cause FROM events WHERE actor = ? AND seq > ? ORDER BY seq", (actor, snap_seq)))
     return True
-
-
-# --------------------------------------------------------------------------- background snapshotter
-
-
-class Snapshotter:
-    """Snapshots a session every N events or T seconds of editing, off the editor's main thread.
-
-    The session's listener only hands over the seq (and the immutable committed Document, and
-    the undo stacks). Mode "process" (the default; setting `snapshot_worker`) sends the seq to a
-    worker process that keeps its own copy of the document (see _snapshot_worker.py), so the
-    encoding never holds this process's GIL; mode "thread" encodes on a background thread here.
-    Requests that arrive while a snapshot is being written collapse into the newest one.
-    """
-
-    def __init__(self, session, *, every_events: int | None = None, every_seconds: float | None = None,
-                 mode: str | None = None):
-        store = session.store
-        self.session = session
-        self.every_events = int(every_events or store.setting("snapshot_every_events", DEFAULT_EVERY_EVENTS))
-        self.every_seconds = float(every_seconds or store.setting("snapshot_every_seconds", DEFAULT_EVERY_SECONDS))
-        # a frozen (PyInstaller) build re-runs its entry point in a spawned child unless the entry
-        # point calls multiprocessing.freeze_support(): there the thread is the safe default
-        default = "thread" if getattr(sys, "frozen", False) else "process"
-        self.mode = mode or store.setting("snapshot_worker", default)
-        if self.mode not in ("process", "thread"):
-            self.mode = "process"
-        self.writer: SnapshotWriter | None = None
-        rows = store.raw_rows("SELECT max(seq) FROM snapshots")
-        self.last_seq = rows[0][0] or 0
-        self.last_time = time.monotonic()
-        self.written: list[dict] = []
-        self.errors: list[str] = []
-        self.handoff_ms: list[float] = []  # time the caller's thread spent in the listener
-        self._pending: tuple[Document, int, dict | None] | None = None
-        self._busy = False
-        self._outstanding = 0  # requests sent to the worker process and not yet answered
-        self._stop = False
-        self._cv = threading.Condition()
-        self._thread: threading.Thread | None = None
-        self._proc = None
-        self._pipe = None
-        self._reader: threading.Thread | None = None
-        self._last_request = None
-        session.listeners.append(self.on_records)
-        if self.mode == "process" and session.seq >= self.every_events:
-            self.start()  # a long document: let the worker load and warm up while the user starts editing
-
-    def start(self) -> None:
-        """Start the worker process now rather than at the first snapshot (process mode)."""
-        if self.mode == "process" and self._pipe is None:
-            self._start_process()
-
-    def on_records(self, records) -> None:
-        t0 = time.perf_counter()
-        seq = records[-1].seq
-        now = time.monotonic()
-        if seq - self.last_seq >= self.every_events or (seq > self.last_seq and now - self.last_time >= self.every_seconds):
-            h = self.session.history
-            self.request(self.session.committed, seq,
-                         {"actor": h.actor, "undo": list(h.undo_stack), "redo": list(h.redo_stack)})
-            self.last_seq, self.last_time = seq, now
-        self.handoff_ms.append((time.perf_counter() - t0) * 1e3)
-
-    def request(self, doc: Document, seq: int, undo: dict | None = None) -> None:
-        self._last_request = (doc, seq, undo)
-        if self.mode == "process" and (self._pipe is not None or self._start_process()):
-            with self._cv:
-                self._outstanding += 1
-            try:
-                self._pipe.send((seq, undo))
-                return
-            except (OSError, ValueError) as exc:  # the worker died: carry on in a thread
-                self.errors.append(f"snapshot worker gone ({exc}); snapshots continue on a thread")
-                with self._cv:
-                    self._outstanding = 0
-                    self._cv.notify_all()
-                self.mode = "thread"
-        with self._cv:
-            self._pending = (doc, seq, undo)
-            if self._thread is None:
-                self.writer = SnapshotWriter(self.session.store, own_connection=True, yield_every=64)
-                self._thread = threading.Thread(target=self._run, name="wiretuner-snapshotter", daemon=True)
-                self._thread.start()
-            self._cv.notify()
-
-    # ------------------------------------------------------------------ process mode
-    def _start_process(self) -> bool:
-        import multiprocessing
-
-        from ._snapshot_worker import worker_main
-
-        try:
-            ctx = multiprocessing.get_context("spawn")
-            parent, child = ctx.Pipe()
-            proc = ctx.Process(target=worker_main, args=(str(self.session.store.path), child),
-                               name="wiretuner-snapshot-worker", daemon=True)
-            proc.start()
-            child.close()
-        except (OSError, RuntimeError, ValueError) as exc:
-            self.errors.append(f"snapshot worker did not start ({exc}); snapshots run on a thread")
-            self.mode = "thread"
-            return False
-        self._proc, self._pipe = proc, parent
-        self._reader = threading.Thread(target=self._read_replies, name="wiretuner-snapshot-replies", daemon=True)
-        self._reader.start()
-        return True
-
-    def _read_replies(self) -> None:
-        while True:
-            try:
-                msg = self._pipe.recv()
-            except (EOFError, OSError):
-                with self._cv:
-                    lost = self._outstanding
-                    self._outstanding = 0
-                    self._cv.notify_all()
-                    stopping = self._stop
-                if not stopping:  # the worker died (or could not start): carry on in a thread
-                    self.errors.append(f"snapshot worker exited (code {self._proc.exitcode}); snapshots continue on a thread")
-                    self.mode = "thread"
-                    if lost and self._last_request is not None:
-                        self.request(*self._last_request)
-                return
-            if "error" in msg:
-                self.errors.append(msg["error"])
-            elif "skipped" not in msg:
-                self.written.append(msg)
-            with self._cv:
-                self._outstanding = max(0, self._outstanding - 1)
-                self._cv.notify_all()
-
-    # ------------------------------------------------------------------ thread mode
-    def _run(self) -> None:
-        while True:
-            with self._cv:
-                while self._pending is None and not self._stop:
-                    self._cv.wait()
-                if self._pending is None:
-                    return
-                doc, seq, undo = self._pending
-                self._pending = None
-                self._busy = True
-            try:
-                self.written.append(self.writer.write(doc, seq, undo=undo))
-                from ._snapshot_worker import checkpoint
-
-                checkpoint(self.writer.conn)
-            except (sqlite3.Error, OSError, ValueError) as exc:
-                self.errors.append(f"snapshot at {seq}: {exc}")
-            except Exception as exc:  # a snapshot is an optimisation: never take the editor down
-                self.errors.append(f"snapshot at {seq}: {type(exc).__name__}: {exc}")
-            finally:
-                with self._cv:
-                    self._busy = False
-                    self._cv.notify_all()
-
-    @property
-    def busy(self) -> bool:
-        return self._busy or self._pending is not None or self._outstanding > 0
-
-    def wait_idle(self, timeout: float | None = None) -> bool:
-        """Block until no snapshot is pending or being written (tests, benchmarks)."""
-        end = None if timeout is None else time.monotonic() + timeout
-        with self._cv:
-            while self._pending is not None or self._busy or self._outstanding:
-                left = None if end is None else end - time.monotonic()
-                if left is not None and left <= 0:
-                    return False
-                self._cv.wait(left)
-        return True
-
-    def stop(self) -> None:
-        """Finish a snapshot in progress (a pending one is dropped: closing should be quick), then end."""
-        with self._cv:
-            self._pending = None
-            self._stop = True
-            self._cv.notify_all()
-        if self._pipe is not None:
-            try:
-                self._pipe.send(None)
-            except (OSError, ValueError):
-                pass
-            self._proc.join(60)
-            if self._proc.is_alive():
-                self._proc.kill()
-                self._proc.join()
-            self._pipe.close()
-        if self._reader is not None:
-            self._reader.join()
-        if self._thread is not None:
-            self._thread.join()
-        if self.writer is not None:
-            self.writer.close()
