@@ -124,11 +124,19 @@ for _cls in T.EVENT_TYPES.values():
 @_rule(T.ShapeConvertedToPath, T.PathRevertedToShape)
 def _convert(m, e):
     old, new = (e.shape, e.path) if isinstance(e, T.ShapeConvertedToPath) else (e.path, e.shape)
-    _need(m, old.id, "object")
+    current = _need(m, old.id, "object")
     if old.id != new.id and m.objects.get(new.id) is not None:
         raise ReducerError(f"{new.id} already exists")
+    _check_parent(m, new)  # (a concurrent edit may have deleted the container it names)
     del m.objects[old.id]
     m.objects[new.id] = new
+    # The converted node sits where the event says; where a concurrent reparent had moved the
+    # original, the child counts must follow, or has_children (base index + counted changes)
+    # would answer differently replaying the log at once than event by event.
+    before, after = parent_key(current), parent_key(new)
+    if before != after:
+        m.note_child(before, -1)
+        m.note_child(after, 1)
     m.structure_changed = True
 
 
