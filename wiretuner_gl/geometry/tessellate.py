@@ -143,6 +143,18 @@ def tessellate_many(points, ring_start, ring_lo, ring_hi, rules):
 
 
 @njit(cache=True)
+def _emit(wi, wf, qi, qf, nq, L, y):
+    """Queue the open trapezoid of the span whose left edge is L, closed at y; the new count."""
+    qi[0, nq] = wi[_TR_KL, L]
+    qi[1, nq] = wi[_TR_KR, L]
+    qf[0, nq] = wf[_TR_Y, L]
+    qf[1, nq] = wf[_TR_XL, L]
+    qf[2, nq] = wf[_TR_XR, L]
+    qf[3, nq] = y
+    return nq + 1
+
+
+@njit(cache=True)
 def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, wf, v, qi, qf):
     """The trapezoids (as triangles) of fills p0... into out. Returns (rows used, p): p is the
     fill count when all are done, else the fill that ran out of room (its rows not kept).
@@ -349,13 +361,7 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
                 # a gap (or the end): close what is open here, not after the gap
                 for i in range(nl):
                     L = wi[_LEFTS, i]
-                    qi[0, nq] = wi[_TR_KL, L]
-                    qi[1, nq] = wi[_TR_KR, L]
-                    qf[0, nq] = wf[_TR_Y, L]
-                    qf[1, nq] = wf[_TR_XL, L]
-                    qf[2, nq] = wf[_TR_XR, L]
-                    qf[3, nq] = y
-                    nq += 1
+                    nq = _emit(wi, wf, qi, qf, nq, L, y)
                     wi[_TR_R, L] = -1
                 nl = 0
                 crossing = False
@@ -425,13 +431,7 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
                         kr = wi[_CUR, R]
                         if wi[_TR_R, L] != R or wi[_TR_KL, L] != kl or wi[_TR_KR, L] != kr:
                             if wi[_TR_R, L] >= 0:
-                                qi[0, nq] = wi[_TR_KL, L]
-                                qi[1, nq] = wi[_TR_KR, L]
-                                qf[0, nq] = wf[_TR_Y, L]
-                                qf[1, nq] = wf[_TR_XL, L]
-                                qf[2, nq] = wf[_TR_XR, L]
-                                qf[3, nq] = y
-                                nq += 1
+                                nq = _emit(wi, wf, qi, qf, nq, L, y)
                             else:
                                 wi[_LEFTS, nl] = L
                                 nl += 1
@@ -451,13 +451,7 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
                         wi[_LEFTS, k] = L
                         k += 1
                     else:
-                        qi[0, nq] = wi[_TR_KL, L]
-                        qi[1, nq] = wi[_TR_KR, L]
-                        qf[0, nq] = wf[_TR_Y, L]
-                        qf[1, nq] = wf[_TR_XL, L]
-                        qf[2, nq] = wf[_TR_XR, L]
-                        qf[3, nq] = y
-                        nq += 1
+                        nq = _emit(wi, wf, qi, qf, nq, L, y)
                         wi[_TR_R, L] = -1
                 nl = k
                 # crossings of neighbour pairs: kept while the pair and its edges are the same
@@ -486,13 +480,7 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
                         kl = wi[_CUR, L]
                         kr = wi[_CUR, wi[_TR_R, L]]
                         if wi[_TR_KL, L] != kl or wi[_TR_KR, L] != kr:
-                            qi[0, nq] = wi[_TR_KL, L]
-                            qi[1, nq] = wi[_TR_KR, L]
-                            qf[0, nq] = wf[_TR_Y, L]
-                            qf[1, nq] = wf[_TR_XL, L]
-                            qf[2, nq] = wf[_TR_XR, L]
-                            qf[3, nq] = y
-                            nq += 1
+                            nq = _emit(wi, wf, qi, qf, nq, L, y)
                             wi[_TR_KL, L] = kl
                             wi[_TR_KR, L] = kr
                             wf[_TR_Y, L] = y
