@@ -193,6 +193,21 @@ class Tool:
         return False
 
 
+@dataclass(frozen=True)
+class Idle:
+    """The resting state of a StateTool: no gesture, nothing under construction."""
+
+
+class StateTool(Tool):
+    """A tool whose states are values: it rests in Idle and is busy in any other state."""
+
+    def initial(self) -> Any:
+        return Idle()
+
+    def busy(self, state: Any) -> bool:
+        return not isinstance(state, Idle)
+
+
 ToolFactory = Callable[[], Tool]
 
 

@@ -14,21 +14,16 @@ from dataclasses import dataclass
 from ..events import types as T
 from ..model.document import Document
 from ..model.ids import key_between
-from ..model.nodes import Anchor, Path, Shape, Subpath
+from ..model.nodes import Anchor, Path, Shape
 from ..model.shapes import shape_to_path
 from ..model.values import apply, invert
 from . import _geom as G
 from .api import (Abort, Apply, Begin, Commit, Deactivate, GestureApply, KeyDown, Overlay, PointerDown,
-                  PointerMove, PointerUp, Select, SelectAnchors, Tool, Update)
+                  PointerMove, PointerUp, Select, SelectAnchors, Idle, StateTool, Update)
 from .selection import DRAG_PX, object_commands
 
 HIT_PX = 6.0
 KINDS = ("corner", "smooth", "symmetric")
-
-
-@dataclass(frozen=True)
-class Idle:
-    pass
 
 
 @dataclass(frozen=True)
@@ -102,16 +97,10 @@ def _anchor_at(ctx, x, y):
     return best[1] if best else None
 
 
-class DirectSelectionTool(Tool):
+class DirectSelectionTool(StateTool):
     NAME = "direct"
     LABEL = "Direct selection"
     SHORTCUT = "A"
-
-    def initial(self):
-        return Idle()
-
-    def busy(self, state):
-        return not isinstance(state, Idle)
 
     def transition(self, state, msg, ctx):
         if isinstance(msg, Deactivate):

@@ -16,7 +16,7 @@ from ..model.nodes import Anchor, Path, Subpath
 from ..model.values import BLACK, Stroke, Style, apply, invert
 from . import _geom as G
 from .api import (Abort, Begin, Commit, Deactivate, GestureApply, KeyDown, Overlay, PointerDown, PointerMove,
-                  PointerUp, Select, SelectAnchors, Tool, Update, Apply)
+                  PointerUp, Select, SelectAnchors, Tool, Update)
 from .selection import DRAG_PX
 
 CLOSE_PX = 7.0

@@ -14,18 +14,13 @@ from ..model.values import compose, rotate, scale, translate
 from . import _geom as G
 from . import ops
 from .api import (Abort, Apply, Begin, Commit, KeyDown, Overlay, PointerDown, PointerMove, PointerUp, Select,
-                  Tool, Update, Deactivate)
+                  Idle, StateTool, Update, Deactivate)
 
 DRAG_PX = 3.0
 HANDLE_PX = 6.0
 ROTATE_PX = 24.0
 NUDGE = 1.0
 BIG_NUDGE = 10.0
-
-
-@dataclass(frozen=True)
-class Idle:
-    pass
 
 
 @dataclass(frozen=True)
@@ -115,16 +110,10 @@ def _all_top(doc):
     return [o for ab in doc.children() for layer in doc.children(ab) for o in doc.children(layer)]
 
 
-class SelectionTool(Tool):
+class SelectionTool(StateTool):
     NAME = "select"
     LABEL = "Selection"
     SHORTCUT = "V"
-
-    def initial(self):
-        return Idle()
-
-    def busy(self, state):
-        return not isinstance(state, Idle)
 
     def transition(self, state, msg, ctx):
         if isinstance(msg, Deactivate):

@@ -13,17 +13,12 @@ from dataclasses import dataclass, replace
 from ..events import types as T
 from ..model.nodes import EllipseGeom, LineGeom, PolygonGeom, RectGeom, Shape, StarGeom
 from ..model.values import BLACK, Color, Stroke, Style
-from .api import (Abort, Begin, Commit, Deactivate, GestureApply, KeyDown, Overlay, PointerDown, PointerMove,
-                  PointerUp, Select, Tool, Update)
+from .api import (Abort, Begin, Commit, Deactivate, GestureApply, KeyDown, PointerDown, PointerMove,
+                  PointerUp, Select, Idle, StateTool, Update)
 from .selection import DRAG_PX
 
 DEFAULT_SHAPE_STYLE = Style(fill=Color(0.85, 0.85, 0.85, 1.0), stroke=Stroke(BLACK, 1.0))
 DEFAULT_LINE_STYLE = Style(fill=None, stroke=Stroke(BLACK, 1.0))
-
-
-@dataclass(frozen=True)
-class Idle:
-    pass
 
 
 @dataclass(frozen=True)
@@ -52,14 +47,8 @@ def drag_box(x0, y0, x1, y1, mods) -> tuple[float, float, float, float]:
     return (min(x0, x0 + dx), min(y0, y0 + dy), abs(dx), abs(dy))
 
 
-class _ShapeTool(Tool):
+class _ShapeTool(StateTool):
     CURSOR = "crosshair"
-
-    def initial(self):
-        return Idle()
-
-    def busy(self, state):
-        return not isinstance(state, Idle)
 
     def geom(self, x0, y0, x1, y1, mods, settings):
         raise NotImplementedError
