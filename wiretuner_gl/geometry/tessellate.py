@@ -143,6 +143,19 @@ def tessellate_many(points, ring_start, ring_lo, ring_hi, rules):
 
 
 @njit(cache=True)
+def _watch(wi, wf, v, c, r, e, o, y, eps):
+    """Chain c's right neighbour is r, over edges e (c's) and o (r's): remember the pair and where
+    below y their edges first cross (kept while the pair and its edges stay the same)."""
+    wi[_NB, c] = r
+    wi[_PKL, c] = e
+    wi[_PKR, c] = o
+    wf[_PYC, c] = _cross(
+        v[0, e], v[1, e], v[0, e + 1], v[1, e + 1], v[2, e],
+        v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o], y, eps,
+    )  # fmt: skip
+
+
+@njit(cache=True)
 def _emit(wi, wf, qi, qf, nq, L, y):
     """Queue the open trapezoid of the span whose left edge is L, closed at y; the new count."""
     qi[0, nq] = wi[_TR_KL, L]
@@ -461,13 +474,7 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
                     e = wi[_CUR, c]
                     o = wi[_CUR, r]
                     if wi[_NB, c] != r or wi[_PKL, c] != e or wi[_PKR, c] != o or wf[_PYC, c] <= y:
-                        wi[_NB, c] = r
-                        wi[_PKL, c] = e
-                        wi[_PKR, c] = o
-                        wf[_PYC, c] = _cross(
-                            v[0, e], v[1, e], v[0, e + 1], v[1, e + 1], v[2, e],
-                            v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o], y, eps,
-                        )  # fmt: skip
+                        _watch(wi, wf, v, c, r, e, o, y, eps)
             else:
                 # the same spans continue: cut only the trapezoids beside the moved chains
                 for jj in range(nadv):
@@ -490,23 +497,11 @@ def _sweep(points, ring_start, ring_lo, ring_hi, rules, out, path_tri, p0, wi, w
                     if i > 0:
                         L = wi[_ACT, i - 1]
                         o = wi[_CUR, L]
-                        wi[_NB, L] = c
-                        wi[_PKL, L] = o
-                        wi[_PKR, L] = e
-                        wf[_PYC, L] = _cross(
-                            v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o],
-                            v[0, e], v[1, e], v[0, e + 1], v[1, e + 1], v[2, e], y, eps,
-                        )  # fmt: skip
+                        _watch(wi, wf, v, L, c, o, e, y, eps)
                     if i + 1 < na:
                         R = wi[_ACT, i + 1]
                         o = wi[_CUR, R]
-                        wi[_NB, c] = R
-                        wi[_PKL, c] = e
-                        wi[_PKR, c] = o
-                        wf[_PYC, c] = _cross(
-                            v[0, e], v[1, e], v[0, e + 1], v[1, e + 1], v[2, e],
-                            v[0, o], v[1, o], v[0, o + 1], v[1, o + 1], v[2, o], y, eps,
-                        )  # fmt: skip
+                        _watch(wi, wf, v, c, R, e, o, y, eps)
             # the next event: an edge end, a chain start or the first crossing of neighbours
             yn = np.inf
             for i in range(na):
