@@ -20,7 +20,7 @@ from ..model.values import apply, invert
 from . import _geom as G
 from .api import (Abort, Apply, Begin, Commit, Deactivate, GestureApply, KeyDown, Overlay, PointerDown,
                   PointerMove, PointerUp, Select, SelectAnchors, Idle, StateTool, Update)
-from .selection import DRAG_PX, object_commands
+from .selection import DRAG_PX, Marquee, object_commands
 
 HIT_PX = 6.0
 KINDS = ("corner", "smooth", "symmetric")
@@ -44,15 +44,6 @@ class Dragging:
     target: tuple
     anchors: frozenset  # (path, key) being moved
     base: Document
-
-
-@dataclass(frozen=True)
-class Marquee:
-    x: float
-    y: float
-    cx: float
-    cy: float
-    add: bool
 
 
 def _editable_paths(ctx):
