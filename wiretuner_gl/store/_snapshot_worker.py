@@ -16,16 +16,6 @@ import gc
 import traceback
 
 
-def checkpoint(conn) -> None:
-    """A passive WAL checkpoint (never waits for readers or writers); failures only mean later."""
-    import sqlite3
-
-    try:
-        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-    except sqlite3.Error:
-        pass
-
-
 def worker_main(path: str, conn) -> None:
     from .file import EventStore
     from .loader import replay
@@ -76,7 +66,7 @@ def worker_main(path: str, conn) -> None:
                 if seq != target:
                     raise RuntimeError(f"log ends at {seq}, not {target}")
                 conn.send(writer.write(doc, seq, undo=undo))
-                checkpoint(store.conn)
+                writer.checkpoint()
             except Exception as exc:  # reported to the editor; the worker keeps serving
                 gc.collect()  # (tracebacks are cyclic)
                 conn.send({"error": f"snapshot at {target}: {type(exc).__name__}: {exc}",

@@ -76,6 +76,14 @@ class SnapshotWriter:
             self.conn.close()
             self.conn = None
 
+    def checkpoint(self) -> None:
+        """A passive WAL checkpoint on this writer's connection, run after a snapshot rather than
+        inside its commit (never waits for readers or writers; a failure only means later)."""
+        try:
+            (self.conn or self.store.conn).execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error:
+            pass
+
     def _tx(self, fn):
         conn = self.conn or self.store.conn
         lock = None if self.conn is not None else self.store._lock

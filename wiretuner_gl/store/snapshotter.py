@@ -152,9 +152,7 @@ class Snapshotter:
                 self._busy = True
             try:
                 self.written.append(self.writer.write(doc, seq, undo=undo))
-                from ._snapshot_worker import checkpoint
-
-                checkpoint(self.writer.conn)
+                self.writer.checkpoint()
             except (sqlite3.Error, OSError, ValueError) as exc:
                 self.errors.append(f"snapshot at {seq}: {exc}")
             except Exception as exc:  # a snapshot is an optimisation: never take the editor down
